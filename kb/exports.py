@@ -1,0 +1,93 @@
+"""Exports for download: CSV, XLSX and JSON, rendered from the same index as the pages.
+
+Only what the index holds for the build's audience is exported, and nothing
+that the report does not give (no owners, deadlines or statuses are added).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+
+from . import model
+from .index import ContentIndex
+from .ledger import ledger_rows, problem_rows
+
+EXPORT_FILES = ("exports/problems.csv", "exports/ledger.csv", "exports/ledger.xlsx", "exports/knowledge-base.json")
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    # A BOM lets Excel on Windows open the UTF-8 file without mangling Chinese.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def knowledge_base_json(index: ContentIndex, build_info: dict) -> bytes:
+    items = []
+    for item in index.items.values():
+        entry = {
+            "id": item.id, "type": item.type, "title": item.title, "path": item.path,
+            "audience": item.audience, "source": item.source,
+            "fields": {k: v for k, v in item.fields.items() if k not in ("id", "type", "title", "audience", "source")},
+            "relations": [
+                {"key": r.key, "id": r.target, **({"editorial": r.editorial} if r.editorial else {})}
+                for r in item.relations if r.target in index.items
+            ],
+            "sections": item.sections,
+        }
+        items.append(entry)
+    data = {"build": build_info, "audience": index.audience, "items": items}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def xlsx(sheets: dict[str, list[list[str]]], timestamp: dt.datetime) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            letter = column[0].column_letter
+            sheet.column_dimensions[letter].width = 40 if max(len(str(c.value or "")) for c in column) > 20 else 14
+            for cell in column:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    naive = timestamp.replace(tzinfo=None)
+    workbook.properties.created = naive
+    workbook.properties.modified = naive
+    workbook.properties.creator = "清廉建设知识库"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _normalise_zip(buffer.getvalue(), naive)
+
+
+def _normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
+    """Rewrite a zip with fixed entry times so equal content gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=timestamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def build_exports(index: ContentIndex, build_info: dict, timestamp: dt.datetime) -> dict[str, bytes]:
+    problems, ledger = problem_rows(index), ledger_rows(index)
+    return {
+        "exports/problems.csv": _csv(problems),
+        "exports/ledger.csv": _csv(ledger),
+        "exports/ledger.xlsx": xlsx({"整改台账": ledger, "问题清单": problems}, timestamp),
+        "exports/knowledge-base.json": knowledge_base_json(index, build_info),
+    }

@@ -1,0 +1,192 @@
+"""Reading one Markdown file: encoding checks, front matter split, line-aware YAML.
+
+Every failure becomes a ContentError naming the file and line, with a fix an
+editor who barely knows YAML can follow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import re
+
+import yaml
+
+from .errors import ContentError
+
+MAX_PAGE_BYTES = 1_000_000
+FENCE = "---"
+
+_FULLWIDTH_COLON_KEY = re.compile(r"^\s*(?:-\s*)?[A-Za-z_][\w-]*\s*：")
+_MISSING_SPACE_KEY = re.compile(r"^\s*(?:-\s*)?([A-Za-z_][\w-]*):(?=[^\s/])")
+_FULLWIDTH_SPACE = "\u3000"
+
+
+@dataclass
+class SourcePage:
+    path: str
+    meta: dict = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[tuple[str, int], int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    has_front_matter: bool = False
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text so the model validates them itself."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def decode_source(data: bytes, path: str) -> str:
+    if not data.strip():
+        raise ContentError(path, None, "文件是空的", "请删除该文件，或用 python scripts/new.py 重新生成页面")
+    if len(data) > MAX_PAGE_BYTES:
+        size = len(data) / 1_000_000
+        raise ContentError(
+            path, None, f"文件过大（{size:.1f} MB），单个页面不能超过 1 MB",
+            "请把内容拆分成几个页面，图片和附件不要直接写进 Markdown",
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentError(path, 1, "文件是 UTF-16 编码，知识库只接受 UTF-8", "请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ContentError(path, line, "文件中含有空字符（NUL），可能是二进制文件或编码错误", "请用纯文本编辑器以 UTF-8 重新保存")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        guess = ""
+        try:
+            data.decode("gb18030")
+            guess = "，看起来是 GBK/GB2312 编码（Windows 记事本的“ANSI”）"
+        except UnicodeDecodeError:
+            pass
+        raise ContentError(path, line, f"文件不是 UTF-8 编码{guess}", "请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: str) -> tuple[list[str] | None, str, int]:
+    """Return (front matter lines or None, body, 1-based line where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        if re.match(r"^\s*(id|type|title)\s*[:：]", lines[0] if lines else ""):
+            raise ContentError(path, 1, "front matter 缺少开头的 --- 行", "文件第一行必须是三个减号 ---，front matter 结束处再写一行 ---")
+        return None, text, 1
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() == FENCE:
+            meta_lines = lines[1 : number - 1]
+            body = "\n".join(lines[number:])
+            _reject_second_front_matter(lines, number, path)
+            return meta_lines, body, number + 1
+    raise ContentError(path, 1, "front matter 没有结束的 --- 行", "在最后一个“键: 值”行之后加一行 ---，再写正文")
+
+
+def _reject_second_front_matter(lines: list[str], closing: int, path: str) -> None:
+    rest = lines[closing:]
+    for offset, line in enumerate(rest):
+        if not line.strip():
+            continue
+        if line.rstrip() == FENCE and offset + 1 < len(rest) and re.match(r"^[A-Za-z_][\w-]*\s*[:：]", rest[offset + 1]):
+            raise ContentError(path, closing + offset + 1, "出现了第二段 front matter", "一个文件只能有一段 front matter，请把两段合并到文件开头的一对 --- 之间")
+        return
+
+
+def parse_front_matter(meta_lines: list[str], path: str, first_line: int = 2) -> SourcePage:
+    page = SourcePage(path=path, has_front_matter=True)
+    for offset, line in enumerate(meta_lines):
+        number = first_line + offset
+        if "\t" in line:
+            raise ContentError(path, number, "front matter 中有制表符（Tab）", "YAML 只能用空格缩进，请把 Tab 换成两个空格")
+        if _FULLWIDTH_COLON_KEY.match(line):
+            raise ContentError(path, number, "键名后面用了全角冒号“：”", "请改成半角冒号“:”，并在冒号后加一个空格，例如 title: 标题")
+        if line.startswith(_FULLWIDTH_SPACE) or (line.strip() and line.lstrip(" ").startswith(_FULLWIDTH_SPACE)):
+            raise ContentError(path, number, "front matter 中用全角空格缩进", "请把全角空格换成半角空格")
+        missing = _MISSING_SPACE_KEY.match(line)
+        if missing and not line.strip().startswith(("http:", "https:")):
+            raise ContentError(path, number, f"“{missing.group(1)}:”后面缺少空格", f"请写成 {missing.group(1)}: 值（冒号后加一个半角空格）")
+    text = "\n".join(meta_lines)
+    if not text.strip():
+        return page
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return page
+        _reject_duplicate_keys(node, path, first_line)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        raise ContentError(path, line, f"front matter 不是有效的 YAML：{_explain_yaml(error)}", _yaml_hint(error)) from None
+    except yaml.YAMLError as error:
+        raise ContentError(path, first_line, f"front matter 不是有效的 YAML：{error}", "请检查缩进和冒号") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ContentError(path, first_line, "front matter 必须是“键: 值”的列表", "每行写成 键: 值，例如 title: 标题")
+    page.meta = data
+    for key_node, value_node in node.value:
+        key = key_node.value
+        page.key_lines[key] = first_line + key_node.start_mark.line
+        if isinstance(value_node, yaml.SequenceNode):
+            for index, child in enumerate(value_node.value):
+                page.item_lines[(key, index)] = first_line + child.start_mark.line
+    return page
+
+
+def _reject_duplicate_keys(node, path: str, first_line: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = getattr(key_node, "value", None)
+            line = first_line + key_node.start_mark.line
+            if isinstance(key, str) and key in seen:
+                raise ContentError(path, line, f"键“{key}”重复出现（第一次在第 {seen[key]} 行）", "同一个键只能写一次，请删除或合并其中一个")
+            if isinstance(key, str):
+                seen[key] = line
+            _reject_duplicate_keys(value_node, path, first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _reject_duplicate_keys(child, path, first_line)
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "这一行出现了多余的冒号。值里有冒号时，请把整个值用英文双引号括起来",
+    "could not find expected ':'": "缺少冒号，或上一行的引号没有闭合",
+    "found character '\\t' that cannot start any token": "有制表符（Tab），请换成空格",
+    "did not find expected key": "缩进不一致，请检查这一行和上一行的空格数",
+    "found undefined alias": "以 * 开头的值会被当作 YAML 别名，请用英文双引号括起来",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+    "found unexpected end of stream": "引号没有闭合",
+    "found unknown escape character": "双引号中的反斜杠 \\ 需要写成 \\\\，或改用单引号",
+    "expected <block end>, but found '<scalar>'": "以引号开头的值后面又跟了文字。请把整个值放进一对引号中",
+}
+
+
+def _explain_yaml(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or ""
+    for english, chinese in _YAML_PROBLEMS.items():
+        if english in problem or english in str(error.context or ""):
+            return chinese
+    return problem or "无法解析"
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
+    return "front matter 写法见 CONTRIBUTING.md；不熟悉 YAML 时可用 python scripts/new.py 生成模板"
+
+
+def read_page(data: bytes, path: str) -> SourcePage:
+    text = decode_source(data, path)
+    meta_lines, body, body_line = split_front_matter(text, path)
+    if meta_lines is None:
+        return SourcePage(path=path, body=body, body_line=1)
+    page = parse_front_matter(meta_lines, path)
+    page.body = body
+    page.body_line = body_line
+    return page

@@ -1,0 +1,108 @@
+"""The content index: one per build and audience, built before any page renders.
+
+It answers every question the renderers ask (by id, by type, by tag,
+backlinks) in constant time, so generated pages never rescan the docs.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+import posixpath
+
+from . import model
+from .loader import Content
+
+
+@dataclass(frozen=True)
+class Link:
+    """One edge as seen from one page: the other item, the group heading, and an editorial note."""
+
+    item: model.Item
+    label: str
+    editorial: str | None = None
+    incoming: bool = False
+
+
+class ContentIndex:
+    def __init__(self, content: Content, audience: str = model.DEFAULT_AUDIENCE):
+        self.content = content
+        self.audience = audience
+        self.items: dict[str, model.Item] = {
+            item_id: item for item_id, item in sorted(content.items.items())
+            if self.visible(item.audience)
+        }
+        self.by_path = {item.path: item for item in self.items.values()}
+        self.by_type: dict[str, list[model.Item]] = defaultdict(list)
+        self.by_tag: dict[str, list[model.Item]] = defaultdict(list)
+        self.backlinks: dict[str, list[tuple[model.Item, model.Relation]]] = defaultdict(list)
+        for item in self.items.values():
+            self.by_type[item.type].append(item)
+            for tag in item.tags:
+                self.by_tag[tag].append(item)
+            for relation in item.relations:
+                if relation.target in self.items:
+                    self.backlinks[relation.target].append((item, relation))
+
+    def visible(self, audience: str) -> bool:
+        return self.audience == "internal" or audience == "public"
+
+    def excluded_paths(self) -> set[str]:
+        """Docs-relative paths of every page this audience must not see."""
+        return {path for path, page in self.content.pages.items() if not self.visible(page.audience)}
+
+    def get(self, item_id: str) -> model.Item | None:
+        return self.items.get(item_id)
+
+    def of_type(self, type_name: str) -> list[model.Item]:
+        return list(self.by_type.get(type_name, []))
+
+    def related(self, item: model.Item, key: str) -> list[model.Item]:
+        """Visible items `item` declares under `key`, in declared order."""
+        return [self.items[r.target] for r in item.relations if r.key == key and r.target in self.items]
+
+    def referring(self, item: model.Item, source_type: str, key: str) -> list[model.Item]:
+        """Visible items of `source_type` that list `item` under `key`."""
+        return [source for source, r in self.backlinks.get(item.id, []) if source.type == source_type and r.key == key]
+
+    def editorial_note(self, source: model.Item, key: str, target_id: str) -> str | None:
+        for relation in source.relations:
+            if relation.key == key and relation.target == target_id:
+                return relation.editorial
+        return None
+
+    def links(self, item: model.Item) -> list[Link]:
+        """Every visible relation of `item`, both directions, labelled for display."""
+        result = []
+        for relation in item.relations:
+            target = self.items.get(relation.target)
+            if target is not None:
+                result.append(Link(target, model.outgoing_label(item.type, relation.key), relation.editorial))
+        for source, relation in self.backlinks.get(item.id, []):
+            result.append(Link(source, model.incoming_label(source.type, relation.key), relation.editorial, incoming=True))
+        return result
+
+    def grouped_links(self, item: model.Item) -> list[tuple[str, list[Link]]]:
+        groups: dict[str, list[Link]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
+        for link in self.links(item):
+            if (link.label, link.item.id) in seen:
+                continue
+            seen.add((link.label, link.item.id))
+            groups[link.label].append(link)
+        order = {label: position for position, label in enumerate(model.GROUP_ORDER)}
+        return sorted(groups.items(), key=lambda pair: order.get(pair[0], len(order)))
+
+    def session_items(self, session: model.Item) -> list[model.Item]:
+        """Items a training session covers: its listed ids, then items with its tags."""
+        chosen = [self.items[i] for i in session.get("items") or [] if i in self.items]
+        for tag in session.tags:
+            chosen.extend(i for i in self.by_tag.get(tag, []) if i.type != "session")
+        unique = {}
+        for item in chosen:
+            unique.setdefault(item.id, item)
+        return list(unique.values())
+
+
+def relative_link(from_path: str, to_path: str) -> str:
+    """Markdown link from one docs-relative page to another, which mkdocs validates and rewrites."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")

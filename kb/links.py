@@ -1,0 +1,85 @@
+"""Check every local link and anchor in the Markdown source, naming file and line in Chinese.
+
+mkdocs validates links too (and `--strict` fails on its warnings), but only in
+English and not for raw HTML; this check runs first, before anything is built.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from pymdownx.slugs import slugify
+
+from .errors import ContentError
+from .loader import Content, headings
+from .markdown_text import link_targets
+
+SLUGIFY = slugify(case="lower")
+# Anchors every item page gets from the renderers.
+GENERATED_ANCHORS = {"kb-relations", "kb-source"}
+_EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}")
+_HTML_ID = re.compile(r"\bid\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def page_anchors(body: str) -> set[str]:
+    anchors = set(GENERATED_ANCHORS)
+    counts: dict[str, int] = {}
+    for offset, level, text in headings(body):
+        slug = SLUGIFY(re.sub(r"[*_`]", "", text), "-")
+        if slug in counts:
+            counts[slug] += 1
+            slug = f"{slug}_{counts[slug]}"
+        else:
+            counts[slug] = 0
+        anchors.add(slug)
+    anchors.update(_EXPLICIT_ID.findall(body))
+    anchors.update(_HTML_ID.findall(body))
+    return anchors
+
+
+def check_links(content: Content, *, excluded: set[str], generated: frozenset[str] = frozenset()) -> list[ContentError]:
+    errors = []
+    anchors_cache: dict[str, set[str]] = {}
+    for path, page in content.pages.items():
+        if path in excluded:
+            continue
+        for offset, target in link_targets(page.source.body):
+            line = page.source.body_line + offset
+            if "{{" in target or "{%" in target:
+                continue
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or target.startswith("//"):
+                continue
+            target_path = unquote(parts.path)
+            if target_path:
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target_path))
+                if target_path.endswith("/"):
+                    resolved = posixpath.join(resolved, "index.md")
+                if resolved.startswith(".."):
+                    errors.append(ContentError(path, line, f"链接“{target}”指向了 docs 目录之外", "请只链接知识库内的页面"))
+                    continue
+            else:
+                resolved = path
+            if resolved.endswith(".md"):
+                if resolved in excluded:
+                    errors.append(ContentError(path, line, f"链接“{target}”指向内部页面，公开版中不存在",
+                                               "公开页面不能链接 audience: internal 的页面；请删除链接或把本页也设为 internal"))
+                    continue
+                if resolved not in content.pages:
+                    errors.append(ContentError(path, line, f"链接“{target}”指向的页面不存在",
+                                               "请检查路径和文件名；页面改名后要同步修改链接（链接写相对路径，以 .md 结尾）"))
+                    continue
+            elif resolved not in generated and not (content.docs_dir / resolved).exists():
+                errors.append(ContentError(path, line, f"链接“{target}”指向的文件不存在", "请检查路径和文件名"))
+                continue
+            if parts.fragment and resolved.endswith(".md"):
+                target_body = content.pages[resolved].source.body
+                if "{{" in target_body or "{%" in target_body:
+                    continue  # headings produced by macros are checked by mkdocs on the rendered page
+                if resolved not in anchors_cache:
+                    anchors_cache[resolved] = page_anchors(target_body)
+                if unquote(parts.fragment) not in anchors_cache[resolved]:
+                    errors.append(ContentError(path, line, f"链接“{target}”中的锚点“#{parts.fragment}”在目标页面中不存在",
+                                               "锚点是小标题的文字（中文保留），例如 #原因分析；小标题改过后请同步修改"))
+    return errors

@@ -1,0 +1,379 @@
+"""The one loader: reads every page under docs/ once and validates it against the model.
+
+Both the mkdocs glue and every script call `load_content`; nothing else parses
+front matter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import datetime as dt
+import difflib
+from pathlib import Path
+import re
+
+import yaml
+
+from . import model
+from .errors import ContentError
+from .frontmatter import SourcePage, read_page
+
+TEMPLATE_MARKERS = ("{{", "{%", "{#")
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._/\-]+$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_ORG_VARIABLE = re.compile(r"\{\{\s*org\.(\w+)\s*\}\}")
+
+
+@dataclass
+class Page:
+    """Any Markdown file under docs/, typed or not."""
+
+    path: str
+    source: SourcePage
+    item: model.Item | None = None
+
+    @property
+    def audience(self) -> str:
+        if self.item:
+            return self.item.audience
+        return self.source.meta.get("audience", model.DEFAULT_AUDIENCE)
+
+    @property
+    def title(self) -> str:
+        if self.item:
+            return self.item.title
+        return str(self.source.meta.get("title") or "")
+
+
+@dataclass
+class Content:
+    docs_dir: Path
+    pages: dict[str, Page] = field(default_factory=dict)
+    items: dict[str, model.Item] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+def load_tags(path: Path) -> dict[str, str]:
+    """Controlled tag vocabulary: tag -> one-line description."""
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return {str(tag): str(description or "") for tag, description in data.items()}
+
+
+def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
+                 variables: dict[str, str] | None = None) -> Content:
+    """Read and validate every page. `variables` are the redacted names (`org`) that
+    one-line fields other than id and title may use as `{{ org.name }}`."""
+    docs_dir = Path(docs_dir)
+    content = Content(docs_dir=docs_dir, tags=tags or {}, variables=variables or {})
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in Path(rel).parts):
+            continue
+        if not _SAFE_PATH.match(rel):
+            content.errors.append(ContentError(
+                rel, None, "文件名或目录名含有空格、中文或特殊符号",
+                "请只用小写英文字母、数字和减号命名，例如 problem-05.md",
+            ))
+            continue
+        try:
+            source = read_page(path.read_bytes(), rel)
+        except ContentError as error:
+            content.errors.append(error)
+            continue
+        page = Page(path=rel, source=source)
+        content.pages[rel] = page
+        _build_item(page, content)
+    _check_duplicate_ids(content)
+    _check_relations(content)
+    return content
+
+
+def _err(content: Content, page: Page, line: int | None, message: str, hint: str = "") -> None:
+    content.errors.append(ContentError(page.path, line, message, hint))
+
+
+def _build_item(page: Page, content: Content) -> None:
+    meta, lines = page.source.meta, page.source.key_lines
+    if "type" not in meta and "id" not in meta:
+        _check_untyped(page, content)
+        return
+    if "type" not in meta:
+        _err(content, page, lines.get("id"), "有 id 但缺少 type", f"请加一行 type: ，可选值：{'、'.join(model.TYPES)}")
+        return
+    type_name = meta["type"]
+    spec = model.type_spec(type_name) if isinstance(type_name, str) else None
+    if spec is None:
+        close = difflib.get_close_matches(str(type_name), model.TYPES, n=1)
+        hint = f"是不是想写 {close[0]}？" if close else ""
+        _err(content, page, lines.get("type"), f"未知的页面类型 type: {type_name}", f"{hint}可选值：{'、'.join(model.TYPES)}")
+        return
+    errors_before = len(content.errors)
+    allowed = model.allowed_keys(spec)
+    for key in meta:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"是不是想写 {close[0]}？" if close else f"{spec.label}页面可用的键：{'、'.join(sorted(allowed))}"
+            _err(content, page, lines.get(key), f"未知的键“{key}”", hint)
+    fields = {}
+    for name, fspec in model.field_specs(spec).items():
+        if name not in meta or meta[name] is None or meta[name] == "":
+            if fspec.required:
+                _err(content, page, 1, f"缺少必填项 {name}（{fspec.label}）", f"请在 front matter 中加一行 {name}: ……")
+            continue
+        value = _check_field(fspec, meta[name], page, content)
+        if value is not None:
+            fields[name] = value
+    item_id = fields.get("id")
+    if item_id is not None:
+        if not model.ID_PATTERN.match(item_id):
+            _err(content, page, lines.get("id"), f"id“{item_id}”格式不对", "id 只能用小写英文字母、数字和减号，例如 problem-05")
+        expected = f"{spec.folder}/{item_id}.md"
+        if page.path != expected and model.ID_PATTERN.match(item_id):
+            _err(content, page, lines.get("id"), f"{spec.label}页面应保存为 docs/{expected}", "文件名必须与 id 一致，并放在该类型的目录下")
+    for section in spec.sections:
+        if not _section_text(page.source.body, section).strip():
+            _err(content, page, page.source.body_line, f"{spec.label}页面缺少“## {section}”一节或该节为空", f"请在正文中加入“## {section}”小标题并写明内容")
+    relations = _read_relations(spec, page, content)
+    if len(content.errors) > errors_before or item_id is None:
+        return
+    page.item = model.Item(
+        id=item_id,
+        type=spec.name,
+        title=fields["title"],
+        path=page.path,
+        audience=fields.get("audience", model.DEFAULT_AUDIENCE),
+        source=fields.get("source", ""),
+        fields=fields,
+        relations=relations,
+        sections={name: _section_text(page.source.body, name) for name in _section_names(page.source.body)},
+        body=page.source.body,
+        body_line=page.source.body_line,
+        key_lines=dict(lines),
+    )
+
+
+def _check_untyped(page: Page, content: Content) -> None:
+    meta, lines = page.source.meta, page.source.key_lines
+    for key in meta:
+        if key not in model.UNTYPED_KEYS:
+            hint = "普通页面可用的键：" + "、".join(model.UNTYPED_KEYS)
+            if key == "render_macros":
+                hint = "知识库不允许关闭模板沙箱，请删除这一行"
+            _err(content, page, lines.get(key), f"未知的键“{key}”", hint)
+    if "audience" in meta and meta["audience"] not in model.AUDIENCES:
+        _err(content, page, lines.get("audience"), f"audience 只能是 public 或 internal，不能是“{meta['audience']}”")
+    title = meta.get("title")
+    if title is not None:
+        _check_line(model.FieldSpec("title", "line", label="标题"), title, page, content)
+    if "tags" in meta:
+        _check_tags(meta["tags"], page, content)
+
+
+def _check_line(fspec: model.FieldSpec, value, page: Page, content: Content) -> str | None:
+    line = page.source.key_lines.get(fspec.name)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        _err(content, page, line, f"{fspec.name}（{fspec.label}）应为一行文字", "值里有冒号、方括号或以引号开头时，请用英文双引号把整个值括起来")
+        return None
+    text = str(value).strip()
+    if "\n" in text:
+        _err(content, page, line, f"{fspec.name}（{fspec.label}）只能写一行")
+        return None
+    if fspec.name not in ("id", "title", "type"):
+        text = _ORG_VARIABLE.sub(lambda m: content.variables.get(m.group(1), m.group(0)), text)
+    if any(marker in text for marker in TEMPLATE_MARKERS):
+        hint = "front matter 不经过模板渲染；需要显示这些符号时请改用全角符号"
+        if fspec.name not in ("id", "title", "type"):
+            hint = f"这里只能使用 {{{{ org.名称 }}}} 形式的隐去名称变量（名称见 mkdocs.yml 的 extra.org）；{hint}"
+        _err(content, page, line, f"{fspec.name}（{fspec.label}）中不能出现 {{{{、{{% 或 {{#", hint)
+        return None
+    return text
+
+
+def _check_tags(value, page: Page, content: Content) -> list[str] | None:
+    line = page.source.key_lines.get("tags")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        _err(content, page, line, "tags（标签）应为列表", "例如 tags: [警示教育, 作风建设]")
+        return None
+    for index, tag in enumerate(value):
+        if content.tags and tag not in content.tags:
+            close = difflib.get_close_matches(tag, list(content.tags), n=1)
+            hint = f"是不是想写“{close[0]}”？" if close else ""
+            _err(content, page, page.source.item_lines.get(("tags", index), line),
+                 f"未登记的标签“{tag}”", f"{hint}可用标签见 data/tags.yml；确需新标签请先在那里登记")
+    return value
+
+
+def _check_field(fspec: model.FieldSpec, value, page: Page, content: Content):
+    line = page.source.key_lines.get(fspec.name)
+    if fspec.kind in ("str", "line"):
+        return _check_line(fspec, value, page, content)
+    if fspec.kind == "choice":
+        if value not in fspec.choices:
+            _err(content, page, line, f"{fspec.name}（{fspec.label}）不能是“{value}”", f"可选值：{'、'.join(fspec.choices)}")
+            return None
+        return value
+    if fspec.kind == "date":
+        text = str(value)
+        try:
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+                raise ValueError
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            _err(content, page, line, f"{fspec.name}（{fspec.label}）“{text}”不是有效日期", "请按 2026-11-28 的格式写年-月-日")
+            return None
+    if fspec.kind == "list[tag]":
+        return _check_tags(value, page, content)
+    if fspec.kind in ("list[line]", "list[id]"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+            _err(content, page, line, f"{fspec.name}（{fspec.label}）应为列表，每项一行", f"例如\n{fspec.name}:\n  - 第一项\n  - 第二项")
+            return None
+        values = [str(v).strip() for v in value]
+        for index, text in enumerate(values):
+            if any(marker in text for marker in TEMPLATE_MARKERS):
+                _err(content, page, page.source.item_lines.get((fspec.name, index), line), f"{fspec.name} 中不能出现 {{{{、{{% 或 {{#")
+        return values
+    raise AssertionError(fspec.kind)
+
+
+def _read_relations(spec: model.TypeSpec, page: Page, content: Content) -> list[model.Relation]:
+    relations: list[model.Relation] = []
+    meta = page.source.meta
+    for key in spec.relations:
+        if key not in meta or meta[key] is None:
+            if key in spec.required_relations:
+                _err(content, page, 1, f"{spec.label}页面必须写 {key}（{model.OUTGOING_LABELS[key]}）", f"例如\n{key}:\n  - {model.RELATION_TARGETS[key]}-01")
+            continue
+        value = meta[key]
+        line = page.source.key_lines.get(key)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            _err(content, page, line, f"{key} 应为编号列表", f"例如 {key}: [{model.RELATION_TARGETS[key]}-01]")
+            continue
+        if not value and key in spec.required_relations:
+            _err(content, page, line, f"{key} 不能为空")
+        seen = set()
+        for index, entry in enumerate(value):
+            entry_line = page.source.item_lines.get((key, index), line)
+            editorial = None
+            if isinstance(entry, dict):
+                unknown = set(entry) - {"id", "editorial"}
+                if unknown or "id" not in entry:
+                    _err(content, page, entry_line, f"{key} 的条目只能写编号，或写成 id: 编号 加 editorial: 理由", f"不认识的键：{'、'.join(map(str, unknown))}" if unknown else "缺少 id")
+                    continue
+                editorial = entry.get("editorial")
+                if not isinstance(editorial, str) or not editorial.strip() or "\n" in editorial.strip():
+                    _err(content, page, entry_line, "editorial 应写一行理由，说明这条对应关系为何由编辑归纳")
+                    continue
+                editorial = editorial.strip()
+                entry = entry["id"]
+            if not isinstance(entry, str):
+                _err(content, page, entry_line, f"{key} 中的“{entry}”不是编号", "编号是小写字母、数字和减号，例如 problem-01")
+                continue
+            if entry in seen:
+                _err(content, page, entry_line, f"{key} 中“{entry}”重复出现")
+                continue
+            seen.add(entry)
+            relations.append(model.Relation(key=key, target=entry, line=entry_line, editorial=editorial))
+    return relations
+
+
+def _check_duplicate_ids(content: Content) -> None:
+    for page in content.pages.values():
+        item = page.item
+        if item is None:
+            continue
+        first = content.items.get(item.id)
+        if first is not None:
+            content.errors.append(ContentError(
+                page.path, item.line_of("id"), f"编号“{item.id}”已被 {first.path} 使用",
+                "编号必须唯一且不能重复使用，请换一个新编号（文件名随之修改）",
+            ))
+            page.item = None
+            continue
+        content.items[item.id] = item
+
+
+def _check_relations(content: Content) -> None:
+    for item in list(content.items.values()):
+        for relation in item.relations:
+            target = content.items.get(relation.target)
+            expected = model.RELATION_TARGETS[relation.key]
+            if target is None:
+                close = difflib.get_close_matches(relation.target, [i.id for i in content.items.values() if i.type == expected], n=1)
+                hint = f"是不是想写 {close[0]}？" if close else "请检查编号是否写错，或对应页面是否已被删除或改名"
+                content.errors.append(ContentError(item.path, relation.line, f"{relation.key} 引用的“{relation.target}”不存在", hint))
+            elif target.type != expected:
+                content.errors.append(ContentError(
+                    item.path, relation.line,
+                    f"“{relation.target}”是{target.spec.label}，不能写在 {relation.key}（{model.OUTGOING_LABELS[relation.key]}）下",
+                    f"请把它移到 {_key_for_type(target.type)} 下，或改成正确的编号",
+                ))
+            elif target.id == item.id:
+                content.errors.append(ContentError(item.path, relation.line, "页面不能引用自己"))
+        if item.type == "session":
+            for index, ref in enumerate(item.get("items") or []):
+                if ref not in content.items:
+                    line = content.pages[item.path].source.item_lines.get(("items", index), item.line_of("items"))
+                    content.errors.append(ContentError(item.path, line, f"items 中的“{ref}”不存在", "请检查编号是否写错"))
+
+
+def _key_for_type(type_name: str) -> str:
+    for key, target in model.RELATION_TARGETS.items():
+        if target == type_name:
+            return key
+    return "（无对应的关系键）"
+
+
+def _section_names(body: str) -> list[str]:
+    names = []
+    in_fence = False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        heading = _HEADING.match(line)
+        if not in_fence and heading and len(heading.group(1)) == 2:
+            names.append(heading.group(2).strip())
+    return names
+
+
+def _section_text(body: str, name: str) -> str:
+    """The Markdown under `## name` up to the next heading of level 1 or 2."""
+    collected: list[str] = []
+    inside = in_fence = False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        heading = None if in_fence else _HEADING.match(line)
+        if heading and len(heading.group(1)) <= 2:
+            if inside:
+                break
+            inside = len(heading.group(1)) == 2 and heading.group(2).strip() == name
+            continue
+        if inside:
+            collected.append(line)
+    return "\n".join(collected).strip("\n")
+
+
+def headings(body: str) -> list[tuple[int, int, str]]:
+    """(line offset in body, level, text) of every Markdown heading outside code fences."""
+    found = []
+    in_fence = False
+    for offset, line in enumerate(body.split("\n")):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        heading = None if in_fence else _HEADING.match(line)
+        if heading:
+            found.append((offset, len(heading.group(1)), heading.group(2).strip()))
+    return found

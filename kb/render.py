@@ -1,0 +1,271 @@
+"""Renderers: the content index in, Markdown out. No mkdocs here.
+
+Every function takes the path of the page it renders into, so that links are
+relative Markdown links to `.md` files, which mkdocs validates and rewrites
+for both the web site and the offline bundle.
+"""
+from __future__ import annotations
+
+import re
+
+from . import model
+from .index import ContentIndex, relative_link
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、])\s+(.*)$")
+
+
+def ordinal(number: int) -> str:
+    if 1 <= number <= 10:
+        return CHINESE_NUMERALS[number - 1]
+    if number < 20:
+        return "十" + CHINESE_NUMERALS[number - 11]
+    return str(number)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def link(index: ContentIndex, from_path: str, item: model.Item, text: str | None = None) -> str:
+    label = text if text is not None else item.title
+    return f"[{_cell(label)}]({relative_link(from_path, item.path)})"
+
+
+def link_by_id(index: ContentIndex, from_path: str, item_id: str, text: str | None = None) -> str:
+    item = index.get(item_id)
+    if item is None:
+        raise KeyError(item_id)
+    return link(index, from_path, item, text)
+
+
+def section_index_path(type_name: str) -> str:
+    return f"{model.TYPES[type_name].folder}/index.md"
+
+
+def breadcrumb(index: ContentIndex, item: model.Item) -> str:
+    home = relative_link(item.path, "index.md")
+    section = relative_link(item.path, section_index_path(item.type))
+    label = model.TYPE_PLURAL_LABELS[item.type]
+    return (
+        f'<nav class="kb-breadcrumb" aria-label="位置">'
+        f'<a href="{home}">首页</a> › <a href="{section}">{label}</a> › '
+        f"<span>{item.id}</span></nav>"
+    )
+
+
+def page_header(index: ContentIndex, item: model.Item) -> str:
+    """Breadcrumb, title and a one-line card of the item's facts, placed above the editor's text."""
+    facts = [f"**编号** {item.id}", f"**类型** {item.spec.label}"]
+    if item.type == "policy" and item.get("kind"):
+        facts.append(f"**类别** {item.get('kind')}")
+    if item.type == "policy" and item.get("issuer"):
+        facts.append(f"**制定或部署机关** {_cell(item.get('issuer'))}")
+    if item.type == "measure" and item.get("status"):
+        facts.append(f"**整改状态** {item.get('status')}")
+    if item.tags:
+        facts.append("**标签** " + "、".join(item.tags))
+    if item.audience == "internal":
+        facts.append("**仅限内部**")
+    lines = [breadcrumb(index, item), "", f"# {item.title}", "", '<div class="kb-facts" markdown>', " · ".join(facts), "", "</div>", ""]
+    if item.type == "term":
+        lines += [f"!!! abstract \"释义\"", f"    {item.get('definition')}", ""]
+    return "\n".join(lines)
+
+
+def page_footer(index: ContentIndex, item: model.Item) -> str:
+    """Relations and backlinks, then the source, added to every item page."""
+    lines = ["", "## 关联内容 {#kb-relations}", ""]
+    groups = index.grouped_links(item)
+    if not groups:
+        lines.append("暂无关联内容。")
+    for label, links in groups:
+        lines.append(f"**{label}**")
+        lines.append("")
+        for entry in links:
+            note = f" <small>（编辑归纳：{entry.editorial}）</small>" if entry.editorial else ""
+            badge = "" if entry.item.type in _same_group_types(label) else f"{entry.item.spec.label} · "
+            lines.append(f"- {badge}{link(index, item.path, entry.item)}{note}")
+        lines.append("")
+    lines += ["## 来源 {#kb-source}", "", item.source, ""]
+    if any(r.editorial for r in item.relations) or any(r.editorial for _, r in index.backlinks.get(item.id, [])):
+        lines += ["<small>标注“编辑归纳”的对应关系为本知识库编辑根据报告内容归纳，报告原文未逐条对应。</small>", ""]
+    return "\n".join(lines)
+
+
+def _same_group_types(label: str) -> set[str]:
+    """Types whose links under `label` need no type badge, because the heading already says it."""
+    return {
+        "所属报告": {"report"}, "发现该问题的报告": {"report"}, "针对的问题": {"problem"},
+        "存在问题": {"problem"}, "整改措施": {"measure"}, "典型做法": {"practice"},
+        "落实该政策的典型做法": {"practice"}, "涉及该政策的问题": {"problem"},
+        "依据该政策的整改措施": {"measure"}, "相关政策": {"policy"}, "依据和引用的政策": {"policy"},
+        "相关术语": {"term"},
+    }.get(label, set())
+
+
+def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
+    """Table of every visible item of a type: ID, title, key fields, linked relations."""
+    spec = model.TYPES[type_name]
+    items = index.of_type(type_name)
+    if not items:
+        return f"暂无{model.TYPE_PLURAL_LABELS[type_name]}。"
+    extra = [model.field_specs(spec)[name] for name in spec.index_columns]
+    header = ["编号", "标题"] + [f.label for f in extra] + ["摘要", "关联"]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for item in items:
+        related = []
+        for label, links in index.grouped_links(item):
+            names = "、".join(link(index, from_path, entry.item, entry.item.id) for entry in links)
+            related.append(f"{label}：{names}")
+        summary = item.summary or (item.get("definition") if type_name == "term" else "")
+        cells = [item.id, link(index, from_path, item)] + [_cell(str(item.get(f.name) or "")) for f in extra]
+        cells += [_cell(summary or ""), "<br>".join(related)]
+        rows.append("| " + " | ".join(cells) + " |")
+    count = f"共 {len(items)} 项。"
+    return count + "\n\n" + "\n".join(rows) + "\n"
+
+
+def bullet_points(markdown: str) -> list[str]:
+    """The bullet points of a section, or its paragraphs when it has none."""
+    bullets = [m.group(1).strip() for m in map(_BULLET.match, markdown.split("\n")) if m]
+    if bullets:
+        return bullets
+    return [p.strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
+
+
+def problem_checklist(index: ContentIndex, from_path: str) -> str:
+    """问题清单: every problem with its manifestations, causes and the measures that answer it."""
+    parts = []
+    for number, problem in enumerate(index.of_type("problem"), start=1):
+        measures = index.referring(problem, "measure", "problems")
+        parts += [f"## 问题{ordinal(number)}：{problem.title}", "", f"<small>编号 {problem.id} · {link(index, from_path, problem, '查看详情')}</small>", ""]
+        parts += ["### 主要表现", "", problem.sections.get(model.SECTION_MANIFESTATIONS, "").strip(), ""]
+        parts += ["### 原因分析", "", problem.sections.get(model.SECTION_CAUSES, "").strip(), ""]
+        parts += ["### 整改措施", ""]
+        if measures:
+            for measure in measures:
+                note = index.editorial_note(measure, "problems", problem.id)
+                suffix = f" <small>（编辑归纳：{note}）</small>" if note else ""
+                parts.append(f"- {link(index, from_path, measure)}{suffix}")
+        else:
+            parts.append("尚未对应整改措施。")
+        parts.append("")
+    if not parts:
+        return "暂无问题。"
+    return "\n".join(parts)
+
+
+def problem_measure_matrix(index: ContentIndex, from_path: str) -> str:
+    """Problems as rows, measures as columns; ● where a measure addresses a problem."""
+    problems, measures = index.of_type("problem"), index.of_type("measure")
+    if not problems or not measures:
+        return "暂无问题或整改措施。"
+    header = ["问题 \\ 措施"] + [link(index, from_path, m, f"措施{ordinal(n)}") for n, m in enumerate(measures, 1)]
+    rows = ["| " + " | ".join(header) + " |", "|---|" + ":---:|" * len(measures)]
+    notes = []
+    for number, problem in enumerate(problems, start=1):
+        cells = [link(index, from_path, problem, f"问题{ordinal(number)}：{problem.title}")]
+        for m_number, measure in enumerate(measures, start=1):
+            if problem in index.related(measure, "problems"):
+                note = index.editorial_note(measure, "problems", problem.id)
+                cells.append("○" if note else "●")
+                if note:
+                    notes.append(f"- 问题{ordinal(number)} × 措施{ordinal(m_number)}：{note}")
+            else:
+                cells.append("")
+        rows.append("| " + " | ".join(cells) + " |")
+    legend = [f"- 措施{ordinal(n)}：{link(index, from_path, m)}" for n, m in enumerate(measures, 1)]
+    text = "\n".join(rows) + "\n\n●：报告明确的对应关系；○：编辑归纳的对应关系（理由见下）。\n\n" + "\n".join(legend)
+    if notes:
+        text += "\n\n**编辑归纳的理由**\n\n" + "\n".join(notes)
+    return text + "\n"
+
+
+def glossary(index: ContentIndex, from_path: str) -> str:
+    terms = sorted(index.of_type("term"), key=lambda t: t.title)
+    if not terms:
+        return "暂无术语。"
+    lines = []
+    for term in terms:
+        aliases = term.get("aliases") or []
+        also = f"（又称：{'、'.join(aliases)}）" if aliases else ""
+        lines += [f"{link(index, from_path, term)}{also}", f":   {term.get('definition')}", ""]
+    return "\n".join(lines)
+
+
+def self_check(index: ContentIndex, from_path: str) -> str:
+    """自查清单: the report's manifestations as a checklist, grouped by problem."""
+    lines = []
+    for number, problem in enumerate(index.of_type("problem"), start=1):
+        lines += [f"### 对照问题{ordinal(number)}：{problem.title}", ""]
+        for point in bullet_points(problem.sections.get(model.SECTION_MANIFESTATIONS, "")):
+            lines.append(f"- [ ] {point}")
+        lines += ["", f"<small>原因分析与整改措施见 {link(index, from_path, problem, '问题详情')}。</small>", ""]
+    return "\n".join(lines) if lines else "暂无问题。"
+
+
+def recent_changes(index: ContentIndex, from_path: str, limit: int = 8) -> str:
+    dated = sorted((i for i in index.items.values() if i.get("updated")), key=lambda i: (i.get("updated"), i.id), reverse=True)
+    if not dated:
+        return "暂无更新记录。"
+    return "\n".join(
+        f"- {item.get('updated')} · {item.spec.label} · {link(index, from_path, item)}" for item in dated[:limit]
+    )
+
+
+def item_list(index: ContentIndex, from_path: str, type_name: str) -> str:
+    items = index.of_type(type_name)
+    return "\n".join(f"- {link(index, from_path, item)}" for item in items) or f"暂无{model.TYPE_PLURAL_LABELS[type_name]}。"
+
+
+def tag_index(index: ContentIndex, from_path: str) -> str:
+    lines = []
+    for tag in sorted(index.by_tag):
+        description = index.content.tags.get(tag, "")
+        lines += [f"## {tag}", "", description, ""] if description else [f"## {tag}", ""]
+        for item in index.by_tag[tag]:
+            lines.append(f"- {item.spec.label} · {link(index, from_path, item)}")
+        lines.append("")
+    return "\n".join(lines) or "暂无标签。"
+
+
+def session_landing(index: ContentIndex, session: model.Item) -> str:
+    """The body added to a training session page: facts, agenda and what it covers."""
+    lines = ['<div class="kb-facts" markdown>', f"**培训日期** {session.get('date')}"]
+    if session.get("trainees"):
+        lines[-1] += f" · **培训对象** {session.get('trainees')}"
+    lines += ["", "</div>", ""]
+    agenda = session.get("agenda") or []
+    if agenda:
+        lines += ["## 议程", ""] + [f"{n}. {step}" for n, step in enumerate(agenda, 1)] + [""]
+    covered = index.session_items(session)
+    lines += ["## 学习内容", ""]
+    for type_name in model.TYPES:
+        group = [i for i in covered if i.type == type_name]
+        if group:
+            lines += [f"**{model.TYPE_PLURAL_LABELS[type_name]}**", ""]
+            lines += [f"- {link(index, session.path, i)}" + (f"：{i.summary}" if i.summary else "") for i in group]
+            lines.append("")
+    if not covered:
+        lines.append("本专题尚未列出学习内容。")
+    return "\n".join(lines)
+
+
+def ledger(index: ContentIndex, from_path: str) -> str:
+    """整改台账 as a table, from the same rows as the CSV and XLSX exports."""
+    from .ledger import ledger_rows
+
+    rows = ledger_rows(index)
+    if len(rows) == 1:
+        return "暂无整改措施。"
+    ids = {**{p.id: p for p in index.of_type("problem")}, **{m.id: m for m in index.of_type("measure")}}
+    header = ["问题", "整改措施", "对应关系", "整改状态"]
+    lines = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
+    for problem_id, _, measure_id, _, _, relation, status in rows[1:]:
+        lines.append("| " + " | ".join([
+            link(index, from_path, ids[problem_id]), link(index, from_path, ids[measure_id]),
+            _cell(relation), _cell(status or "报告未载明"),
+        ]) + " |")
+    return "\n".join(lines) + "\n"

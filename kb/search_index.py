@@ -1,0 +1,51 @@
+"""Make Material's search index work for Chinese and cost less.
+
+Material segments Chinese with `jieba.cut`, which keeps compounds whole
+(打麻将, 整改措施), so a search for 麻将 or 措施 finds nothing. For every
+entry this adds a `keywords` field with jieba's search-engine segmentation of
+the title and text (sub-words of every compound), which the theme indexes but
+never displays. The index is then written without ASCII escapes, which halves
+the size of Chinese text.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import jieba
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+KEYWORDS_FIELD = "keywords"
+SEARCH_FIELDS = {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}, KEYWORDS_FIELD: {"boost": 1.0}}
+
+jieba.setLogLevel(60)
+
+
+def subwords(text: str) -> list[str]:
+    plain = text.replace("\u200b", "")
+    words: dict[str, None] = {}
+    for run in _HAN.findall(plain):
+        whole = set(jieba.cut(run))
+        for word in jieba.cut_for_search(run):
+            if len(word) > 1 and word not in whole:
+                words[word] = None
+    return list(words)
+
+
+def enrich(index: dict) -> dict:
+    for entry in index.get("docs", []):
+        words = subwords(entry.get("title", "") + " " + entry.get("text", ""))
+        if words:
+            entry[KEYWORDS_FIELD] = "\u200b".join(words)
+    return index
+
+
+def rewrite(path) -> tuple[int, int]:
+    """Enrich the index file in place; return (bytes before, bytes after)."""
+    with open(path, encoding="utf-8") as handle:
+        raw = handle.read()
+    data = enrich(json.loads(raw))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return len(raw.encode("utf-8")), len(text.encode("utf-8"))

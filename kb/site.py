@@ -1,0 +1,163 @@
+"""The knowledge base for one build: content, index, checks, and page rendering.
+
+Glue for any generator (mkdocs today) creates one `KnowledgeBase` per build
+and asks it for everything; scripts use the same entry point.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import datetime as dt
+import functools
+import os
+from pathlib import Path
+import subprocess
+
+from . import model, render, templating
+from .errors import ContentError, ContentErrors
+from .html_safety import check_html_safety
+from .exports import EXPORT_FILES
+from .index import ContentIndex
+from .links import check_links
+from .loader import Content, load_content, load_tags
+
+AUDIENCE_ENV = "KB_AUDIENCE"
+
+# Redacted names of the source report, overridable in mkdocs.yml `extra.org`.
+DEFAULT_ORG = {
+    "city": "××",
+    "superior": "××",
+    "superior_city": "××",
+    "plan_issuer": "××",
+    "opinion_issuer": "××",
+    "visit_date": "××××年××月××日",
+    "province": "××",
+    "congress_session": "××",
+    "red_culture_area": "××",
+    "people": "××",
+    "play_title": "《××》",
+    "city_meeting": "××",
+    "theme_education": "××",
+}
+
+MACRO_NAMES = (
+    "link", "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
+    "glossary", "self_check", "recent_changes", "tag_index", "ledger", "count",
+)
+VARIABLE_NAMES = ("org", "site_name", "build")
+
+
+def audience_from_env(environ=os.environ) -> str:
+    value = environ.get(AUDIENCE_ENV, "").strip() or model.DEFAULT_AUDIENCE
+    if value not in model.AUDIENCES:
+        raise ContentErrors([ContentError("环境变量 KB_AUDIENCE", None, f"不认识的值“{value}”", "只能是 public（默认）或 internal")])
+    return value
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    date: str
+    version: str
+    timestamp: dt.datetime
+
+    def as_dict(self) -> dict:
+        return {"date": self.date, "version": self.version}
+
+
+def build_info(project_dir: Path, environ=os.environ) -> BuildInfo:
+    """Build date and version from SOURCE_DATE_EPOCH or the last commit, never the clock,
+    so two builds of one commit are byte-identical."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    version = environ.get("KB_VERSION", "")
+    if not epoch or not version:
+        commit = _git(project_dir, "log", "-1", "--format=%ct %h")
+        if commit:
+            commit_epoch, commit_hash = commit.split()
+            epoch = epoch or commit_epoch
+            version = version or commit_hash
+    if not epoch:
+        epoch = "0"
+    stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return BuildInfo(date=stamp.date().isoformat(), version=version or "未提交版本", timestamp=stamp)
+
+
+def _git(project_dir: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+@dataclass
+class KnowledgeBase:
+    content: Content
+    index: ContentIndex
+    org: dict
+    site_name: str
+    info: BuildInfo
+    warnings: list[ContentError] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, docs_dir: Path | str, *, audience: str, tags_file: Path | str | None = None,
+             org: dict | None = None, site_name: str = "", info: BuildInfo | None = None) -> "KnowledgeBase":
+        """Load, validate and index everything; raise ContentErrors if anything is wrong."""
+        docs_dir = Path(docs_dir)
+        tags = load_tags(Path(tags_file)) if tags_file else {}
+        merged_org = {**DEFAULT_ORG, **{k: str(v) for k, v in (org or {}).items()}}
+        content = load_content(docs_dir, tags=tags, variables=merged_org)
+        index = ContentIndex(content, audience)
+        kb = cls(content, index, merged_org, site_name, info or build_info(docs_dir.parent))
+        errors = list(content.errors)
+        errors += kb.check_pages()
+        if errors:
+            raise ContentErrors(errors)
+        return kb
+
+    def check_pages(self) -> list[ContentError]:
+        errors: list[ContentError] = []
+        allowed = set(MACRO_NAMES) | set(VARIABLE_NAMES)
+        excluded = self.index.excluded_paths()
+        for path, page in self.content.pages.items():
+            body, first = page.source.body, page.source.body_line
+            errors += templating.check_template(body, path=path, first_line=first, allowed_names=allowed)
+            errors += check_html_safety(body, path=path, first_line=first)
+        errors += check_links(self.content, excluded=excluded, generated=frozenset(EXPORT_FILES))
+        return errors
+
+    # -- pages ---------------------------------------------------------------
+
+    def names_for(self, path: str) -> dict[str, object]:
+        """The macros and variables a page may use, bound to that page."""
+        i = self.index
+        functions = {
+            "link": functools.partial(render.link_by_id, i, path),
+            "type_index": functools.partial(render.type_index, i, path),
+            "item_list": functools.partial(render.item_list, i, path),
+            "problem_checklist": functools.partial(render.problem_checklist, i, path),
+            "problem_measure_matrix": functools.partial(render.problem_measure_matrix, i, path),
+            "glossary": functools.partial(render.glossary, i, path),
+            "self_check": functools.partial(render.self_check, i, path),
+            "recent_changes": functools.partial(render.recent_changes, i, path),
+            "tag_index": functools.partial(render.tag_index, i, path),
+            "ledger": functools.partial(render.ledger, i, path),
+            "count": lambda type_name: len(i.of_type(type_name)),
+        }
+        assert set(functions) == set(MACRO_NAMES)
+        return templating.bind(functions, org=dict(self.org), site_name=self.site_name, build=self.info.as_dict())
+
+    def render_page(self, path: str, markdown: str) -> str:
+        """Final Markdown of a page: sandboxed template, plus header and relations for items."""
+        page = self.content.pages.get(path)
+        first_line = page.source.body_line if page else 1
+        body = templating.render(markdown, path=path, first_line=first_line, names=self.names_for(path))
+        item = self.index.by_path.get(path)
+        if item is None:
+            return body
+        parts = [render.page_header(self.index, item), body]
+        if item.type == "session":
+            parts.append(render.session_landing(self.index, item))
+        parts.append(render.page_footer(self.index, item))
+        return "\n".join(parts)
+
+    def glossary_terms(self) -> list[model.Item]:
+        return self.index.of_type("term")

@@ -1,0 +1,15 @@
+"""The knowledge base of the current build, shared by the hooks and the macros module."""
+from __future__ import annotations
+
+_current = None
+
+
+def set_current(kb) -> None:
+    global _current
+    _current = kb
+
+
+def current():
+    if _current is None:
+        raise RuntimeError("知识库尚未加载：请检查 mkdocs.yml 的 hooks 中是否包含 macros/hooks.py")
+    return _current
