@@ -61,7 +61,8 @@ def xlsx(sheets: dict[str, list[list[str]]], timestamp: dt.datetime) -> bytes:
             for cell in column:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
-    naive = timestamp.replace(tzinfo=None)
+    # Zip entries cannot be dated before 1980.
+    naive = max(timestamp.replace(tzinfo=None), dt.datetime(1980, 1, 1))
     workbook.properties.created = naive
     workbook.properties.modified = naive
     workbook.properties.creator = "清廉建设知识库"

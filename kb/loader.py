@@ -134,7 +134,11 @@ def _build_item(page: Page, content: Content) -> None:
             _err(content, page, lines.get("id"), f"id“{item_id}”格式不对", "id 只能用小写英文字母、数字和减号，例如 problem-05")
         expected = f"{spec.folder}/{item_id}.md"
         if page.path != expected and model.ID_PATTERN.match(item_id):
-            _err(content, page, lines.get("id"), f"{spec.label}页面应保存为 docs/{expected}", "文件名必须与 id 一致，并放在该类型的目录下")
+            if (content.docs_dir / expected).exists():
+                _err(content, page, lines.get("id"), f"编号“{item_id}”已被 {expected} 使用",
+                     "编号必须唯一且不能重复使用，请换一个新编号，并把文件名改成“新编号.md”")
+            else:
+                _err(content, page, lines.get("id"), f"{spec.label}页面应保存为 docs/{expected}", "文件名必须与 id 一致，并放在该类型的目录下")
     for section in spec.sections:
         if not _section_text(page.source.body, section).strip():
             _err(content, page, page.source.body_line, f"{spec.label}页面缺少“## {section}”一节或该节为空", f"请在正文中加入“## {section}”小标题并写明内容")

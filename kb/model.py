@@ -104,7 +104,7 @@ TYPES: dict[str, TypeSpec] = {
         TypeSpec(
             "session", "培训专题", "sessions",
             fields=(
-                FieldSpec("date", "date", required=True, label="培训日期"),
+                FieldSpec("date", "date", label="培训日期"),
                 FieldSpec("trainees", "line", label="培训对象"),
                 FieldSpec("items", "list[id]", label="涵盖条目"),
                 FieldSpec("agenda", "list[line]", label="议程"),

@@ -48,11 +48,8 @@ def breadcrumb(index: ContentIndex, item: model.Item) -> str:
     home = relative_link(item.path, "index.md")
     section = relative_link(item.path, section_index_path(item.type))
     label = model.TYPE_PLURAL_LABELS[item.type]
-    return (
-        f'<nav class="kb-breadcrumb" aria-label="位置">'
-        f'<a href="{home}">首页</a> › <a href="{section}">{label}</a> › '
-        f"<span>{item.id}</span></nav>"
-    )
+    # Markdown links, not raw HTML, so that mkdocs validates and rewrites them.
+    return f'<div class="kb-breadcrumb" markdown="span">[首页]({home}) › [{label}]({section}) › {item.id}</div>'
 
 
 def page_header(index: ContentIndex, item: model.Item) -> str:
@@ -233,10 +230,12 @@ def tag_index(index: ContentIndex, from_path: str) -> str:
 
 def session_landing(index: ContentIndex, session: model.Item) -> str:
     """The body added to a training session page: facts, agenda and what it covers."""
-    lines = ['<div class="kb-facts" markdown>', f"**培训日期** {session.get('date')}"]
+    facts = []
+    if session.get("date"):
+        facts.append(f"**培训日期** {session.get('date')}")
     if session.get("trainees"):
-        lines[-1] += f" · **培训对象** {session.get('trainees')}"
-    lines += ["", "</div>", ""]
+        facts.append(f"**培训对象** {_cell(session.get('trainees'))}")
+    lines = ['<div class="kb-facts" markdown>', " · ".join(facts), "", "</div>", ""] if facts else []
     agenda = session.get("agenda") or []
     if agenda:
         lines += ["## 议程", ""] + [f"{n}. {step}" for n, step in enumerate(agenda, 1)] + [""]

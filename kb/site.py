@@ -75,7 +75,8 @@ def build_info(project_dir: Path, environ=os.environ) -> BuildInfo:
             epoch = epoch or commit_epoch
             version = version or commit_hash
     if not epoch:
-        epoch = "0"
+        # Outside a git checkout with no SOURCE_DATE_EPOCH there is nothing better than the clock.
+        epoch = str(int(dt.datetime.now(tz=dt.timezone.utc).timestamp()))
     stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
     return BuildInfo(date=stamp.date().isoformat(), version=version or "未提交版本", timestamp=stamp)
 

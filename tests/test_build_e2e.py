@@ -1,0 +1,103 @@
+"""End to end: a small knowledge base built by real mkdocs --strict, asserted on its HTML."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs
+
+
+def text_of(html: str) -> str:
+    article = html[html.index("<article"):html.index("</article>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("e2e") / "project", MINIMAL_DOCS)
+    result = run_mkdocs(project)
+    assert result.ok, result.output
+    return result
+
+
+def test_build_has_no_warnings(built):
+    assert "WARNING" not in built.output and "ERROR" not in built.output
+
+
+def test_item_page_gets_relations_without_editor_writing_them(built):
+    problem = text_of(built.html("problems/problem-01/index.html"))
+    assert "关联内容" in problem and "整改措施 强化担当，落实责任" in problem
+    assert "编辑归纳：措施要求落实一岗双责" in problem
+    # Control: the policy page lists the problem as a backlink, but not the unrelated measure.
+    policy = text_of(built.html("policies/policy-alpha/index.html"))
+    assert "涉及该政策的问题 主体责任压力传导不够" in policy
+    assert "强化担当" not in policy
+
+
+def test_breadcrumb_links_back_to_section(built):
+    html = built.html("measures/measure-01/index.html")
+    crumb = html.split('class="kb-breadcrumb"')[1].split("</div>")[0]
+    assert '<a href="../">整改措施</a>' in crumb and '<a href="../../">首页</a>' in crumb
+    assert ".md" not in crumb and "problems/" not in crumb
+
+
+def test_chinese_heading_anchors(built):
+    html = built.html("problems/problem-01/index.html")
+    assert 'id="主要表现"' in html and 'id="原因分析"' in html
+    assert not re.search(r'id="_\d+"', html)
+
+
+def test_type_index_counts_items(built):
+    html = built.html("problems/index.html")
+    table = html.split("<table")[1].split("</table>")[0]
+    assert "共 1 项。" in html and table.count("<tr>") == 2  # header and one problem
+    assert 'href="problem-01/">主体责任压力传导不够</a>' in table
+    assert "policy-alpha/\">阿尔法规定" not in table  # relations are shown by id, not repeated titles
+
+
+def test_redactions_render_from_config(built):
+    report = text_of(built.html("reports/report-01/index.html"))
+    assert "××市的督导调研" in report and "***" not in report and "{{" not in report
+
+
+def test_glossary_tooltip_on_first_occurrence(built):
+    html = built.html("problems/problem-01/index.html")
+    assert re.search(r'<a class="kb-term" href="../../terms/term-yigang/" title="领导干部[^"]*">一岗双责</a>', html)
+    # Control: the term's own page does not link to itself.
+    assert 'class="kb-term"' not in built.html("terms/term-yigang/index.html")
+
+
+def test_item_pages_are_not_in_nav_but_sections_are(built):
+    html = built.html("index.html")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[:nav.index("</nav>")]
+    assert "problems/" in nav and "problem-01" not in nav
+
+
+def test_exports_and_search_index(built):
+    csv = (built.site / "exports" / "problems.csv").read_bytes().decode("utf-8-sig")
+    assert "problem-01,主体责任压力传导不够" in csv and "measure-01 强化担当" in csv
+    data = json.loads((built.site / "exports" / "knowledge-base.json").read_text(encoding="utf-8"))
+    assert {i["id"] for i in data["items"]} == {"report-01", "policy-alpha", "practice-01", "problem-01", "measure-01", "term-yigang"}
+    raw = (built.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert not re.search(r"\\u[4-9][0-9a-f]{3}", raw) and "主体责任" in raw
+    docs = json.loads(raw)["docs"]
+    assert any("措施" in d.get("keywords", "").split("\u200b") for d in docs)
+
+
+def test_validation_error_names_file_and_line(tmp_path):
+    files = dict(MINIMAL_DOCS)
+    files["measures/measure-01.md"] = files["measures/measure-01.md"].replace("id: problem-01", "id: problem-0l")
+    result = run_mkdocs(make_project(tmp_path / "p", files))
+    assert not result.ok
+    assert "measures/measure-01.md:8: problems 引用的“problem-0l”不存在（是不是想写 problem-01？）" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_removing_a_referenced_page_fails(tmp_path):
+    files = {k: v for k, v in MINIMAL_DOCS.items() if k != "policies/policy-alpha.md"}
+    result = run_mkdocs(make_project(tmp_path / "p", files))
+    assert not result.ok
+    assert "reports/report-01.md:6: policies 引用的“policy-alpha”不存在" in result.output

@@ -1,0 +1,45 @@
+"""Golden cases for the loader: input files, expected messages (exact), no mkdocs involved."""
+from __future__ import annotations
+
+from pathlib import Path
+import textwrap
+
+import pytest
+import yaml
+
+from kb.site import KnowledgeBase
+from kb.errors import ContentErrors
+
+CASES = sorted((Path(__file__).parent / "cases" / "loader").glob("*.yml"))
+TAGS = Path(__file__).resolve().parents[1] / "data" / "tags.yml"
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_loader_case(case: Path, tmp_path: Path) -> None:
+    spec = yaml.safe_load(case.read_text(encoding="utf-8"))
+    docs = tmp_path / "docs"
+    write(docs, spec["files"])
+    expected = spec.get("errors") or []
+    try:
+        kb = KnowledgeBase.load(docs, audience=spec.get("audience", "public"), tags_file=TAGS)
+    except ContentErrors as errors:
+        assert [str(e) for e in errors.errors] == expected
+        return
+    assert expected == [], "expected errors, but the content loaded"
+    for item_id, facts in (spec.get("index") or {}).items():
+        item = kb.index.get(item_id)
+        assert item is not None, item_id
+        for label, ids in (facts.get("links") or {}).items():
+            groups = dict(kb.index.grouped_links(item))
+            assert [link.item.id for link in groups.get(label, [])] == ids, label
+
+
+def test_cases_exist() -> None:
+    assert len(CASES) >= 5

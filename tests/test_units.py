@@ -1,0 +1,127 @@
+"""Unit tests of the index, renderers, glossary marking, search keywords and sandbox: no mkdocs."""
+from __future__ import annotations
+
+from pathlib import Path
+import textwrap
+
+import pytest
+
+from kb import render, templating
+from kb.errors import ContentError, ContentErrors
+from kb.glossary import TermMark, mark_terms
+from kb.search_index import enrich, subwords
+from kb.site import KnowledgeBase
+from tests.conftest import MINIMAL_DOCS
+
+TAGS = Path(__file__).resolve().parents[1] / "data" / "tags.yml"
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    docs = tmp_path / "docs"
+    for rel, text in MINIMAL_DOCS.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return KnowledgeBase.load(docs, audience="public", tags_file=TAGS, org={"city": "测试"})
+
+
+def test_backlinks_both_directions(kb):
+    problem, measure = kb.index.get("problem-01"), kb.index.get("measure-01")
+    assert [m.id for m in kb.index.referring(problem, "measure", "problems")] == ["measure-01"]
+    assert [p.id for p in kb.index.related(measure, "problems")] == ["problem-01"]
+    # Control: the measure does not refer to itself and the policy has no measures.
+    assert kb.index.referring(kb.index.get("policy-alpha"), "measure", "policies") == []
+
+
+def test_lookups_by_type_and_tag(kb):
+    assert [i.id for i in kb.index.of_type("problem")] == ["problem-01"]
+    assert [i.id for i in kb.index.by_tag["警示教育"]] == ["practice-01"]
+    assert "作风建设" not in kb.index.by_tag
+
+
+def test_relative_links_from_nested_pages(kb):
+    assert render.link_by_id(kb.index, "problems/checklist.md", "measure-01") == "[强化担当，落实责任](../measures/measure-01.md)"
+    assert render.link_by_id(kb.index, "index.md", "measure-01") == "[强化担当，落实责任](measures/measure-01.md)"
+    with pytest.raises(KeyError):
+        render.link_by_id(kb.index, "index.md", "measure-99")
+
+
+def test_checklist_has_manifestations_causes_and_measures(kb):
+    text = render.problem_checklist(kb.index, "problems/checklist.md")
+    assert "## 问题一：主体责任压力传导不够" in text
+    assert "重业务，轻清廉建设" in text and "压力传导执行力度不够" in text
+    assert "[强化担当，落实责任](../measures/measure-01.md)" in text
+    assert "编辑归纳：措施要求落实一岗双责" in text
+    assert "问题二" not in text
+
+
+def test_matrix_marks_editorial_mapping(kb):
+    text = render.problem_measure_matrix(kb.index, "measures/matrix.md")
+    row = next(line for line in text.splitlines() if line.startswith("| [问题一"))
+    assert row.endswith("| ○ |")
+    assert "问题一 × 措施一：措施要求落实一岗双责" in text
+
+
+def test_page_footer_groups_and_source(kb):
+    footer = render.page_footer(kb.index, kb.index.get("problem-01"))
+    assert "**整改措施**" in footer and "**相关政策**" in footer and "**相关术语**" in footer
+    assert "测试报告 二、1" in footer
+    term_footer = render.page_footer(kb.index, kb.index.get("term-yigang"))
+    assert "**被引用于**" in term_footer and "存在问题 · [主体责任压力传导不够]" in term_footer
+    assert "**整改措施**" not in term_footer
+
+
+def test_self_check_lists_each_manifestation(kb):
+    text = render.self_check(kb.index, "self-check.md")
+    assert text.count("- [ ] ") == 2
+    assert "- [ ] 重业务，轻清廉建设。" in text
+
+
+def test_org_variables_render_in_sandbox(kb):
+    body = kb.render_page("reports/report-01.md", "{{ org.city }}市的督导调研。")
+    assert "测试市的督导调研。" in body and "{{" not in body
+    assert "# 测试督导调研报告" in body  # header added to item pages
+    plain = kb.render_page("index.md", "{{ count('problem') }} 个问题")
+    assert plain == "1 个问题"
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ cycler.__init__.__globals__.os.environ }}",
+    "{{ org.__class__.__mro__ }}",
+    "{{ link.__globals__ }}",
+    "{{ count.__code__ }}",
+])
+def test_sandbox_refuses_payloads(kb, payload):
+    with pytest.raises(ContentError) as error:
+        kb.render_page("index.md", "第一行\n" + payload)
+    assert error.value.path == "index.md"
+    assert "os" not in str(error.value) or "不允许" in str(error.value) or "未知" in str(error.value)
+
+
+def test_template_check_names_line():
+    errors = templating.check_template("a\nb\n{{ config.extra }}", path="x.md", first_line=4, allowed_names={"org"})
+    assert [str(e).split("（")[0] for e in errors] == ["x.md:6: 未知的宏或变量“config”"]
+    assert templating.check_template("{{ org.city }}", path="x.md", first_line=4, allowed_names={"org"}) == []
+
+
+def test_glossary_marks_first_occurrence_outside_links_and_headings():
+    html = '<h2>四风</h2><p><a href="x">四风</a>纠“四风”，再说四风</p><pre>四风</pre>'
+    marked = mark_terms(html, [TermMark("四风", "../t/", "释义")])
+    assert marked.count('class="kb-term"') == 1
+    assert '<h2>四风</h2>' in marked and '<pre>四风</pre>' in marked
+    assert '纠“<a class="kb-term" href="../t/" title="释义">四风</a>”' in marked
+
+
+def test_search_keywords_add_subwords_of_compounds():
+    assert "麻将" in subwords("杜绝打麻将")
+    assert "措施" in subwords("整改措施")
+    index = enrich({"docs": [{"title": "t", "text": "打\u200b麻将"}, {"title": "English", "text": "only"}]})
+    assert "麻将" in index["docs"][0]["keywords"].split("\u200b")
+    assert "keywords" not in index["docs"][1]
+
+
+def test_errors_sorted_and_summarised():
+    errors = ContentErrors([ContentError("b.md", 2, "乙"), ContentError("a.md", 9, "甲")])
+    assert str(errors).splitlines() == ["a.md:9: 甲", "b.md:2: 乙"]
+    assert "2 处内容错误" in errors.summary()
