@@ -7,6 +7,8 @@ the macros of `kb.site.MACRO_NAMES`. See docs/guide/macros.md.
 """
 from __future__ import annotations
 
+from mkdocs.exceptions import PluginError
+
 from macros import state
 
 
@@ -23,4 +25,11 @@ def on_pre_page_macros(env) -> None:
 
 
 def on_post_page_macros(env) -> None:
-    env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown)
+    # Imported here: the hooks re-import kb for every build, and the error raised is the current one.
+    from kb.errors import ContentError
+
+    try:
+        env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown)
+    except ContentError as error:
+        # A PluginError is a BuildError: mkdocs prints the message and stops, with no traceback.
+        raise PluginError(f"{error}\n构建已中止。") from None

@@ -1,6 +1,7 @@
 """mkdocs hooks: one line of glue per event, the logic lives in the kb package."""
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -12,70 +13,83 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# `mkdocs serve` re-executes this file on every rebuild; dropping the cached
-# project modules makes edits to kb/ and macros/ take effect without a restart.
-for _name in [n for n in sys.modules if n.split(".")[0] in ("kb", "macros")]:
-    del sys.modules[_name]
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
-
-from kb import search_index  # noqa: E402
-from kb.errors import ContentErrors  # noqa: E402
-from kb.exports import build_exports  # noqa: E402
-from kb.glossary import TermMark, mark_terms  # noqa: E402
-from kb.site import KnowledgeBase, audience_from_env, build_info  # noqa: E402
-from macros import state  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
 
-@event_priority(100)
+class _Engine:
+    """The project modules, imported afresh for every build.
+
+    mkdocs loads this hook file once per `mkdocs serve` session, so importing the
+    engine at the top would keep the first version forever; re-importing here
+    makes edits to kb/ and macros/ take effect on the next rebuild.
+    """
+
+    def __init__(self):
+        for name in [n for n in sys.modules if n.split(".")[0] in ("kb", "macros")]:
+            del sys.modules[name]
+        self.site = importlib.import_module("kb.site")
+        self.errors = importlib.import_module("kb.errors")
+        self.exports = importlib.import_module("kb.exports")
+        self.glossary = importlib.import_module("kb.glossary")
+        self.search_index = importlib.import_module("kb.search_index")
+        self.state = importlib.import_module("macros.state")
+
+
+engine: _Engine | None = None
+
+
+@event_priority(100)  # before mkdocs-macros imports the macros package
 def on_config(config):
-    info = build_info(PROJECT_DIR)
+    global engine
+    engine = _Engine()
+    info = engine.site.build_info(PROJECT_DIR)
     # mkdocs dates the sitemap from SOURCE_DATE_EPOCH; pinning it to the commit keeps builds reproducible.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(info.timestamp.timestamp())))
     try:
-        audience = audience_from_env()
-        kb = KnowledgeBase.load(
+        audience = engine.site.audience_from_env()
+        kb = engine.site.KnowledgeBase.load(
             config.docs_dir, audience=audience, tags_file=PROJECT_DIR / "data" / "tags.yml",
             org=config.extra.get("org"), site_name=config.site_name, info=info,
         )
-    except ContentErrors as errors:
+    except engine.errors.ContentErrors as errors:
         for error in errors.errors:
             log.error(str(error))
         raise PluginError(errors.summary()) from None
-    state.set_current(kb)
+    engine.state.set_current(kb)
     config.extra["kb_audience"] = audience
     config.copyright = f"{config.copyright or ''} 构建于 {info.date} · 版本 {info.version} · 内容以在线版为准".strip()
     return config
 
 
 def on_files(files, config):
-    kb = state.current()
+    kb = engine.state.current()
     for path in sorted(kb.index.excluded_paths()):
         file = files.get_file_from_path(path)
         if file is not None:
             files.remove(file)
-    for path, data in build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
+    for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
         files.append(File.generated(config, path, content=data))
     return files
 
 
 def on_page_content(html, page, config, files):
-    kb = state.current()
+    kb = engine.state.current()
     marks = []
     for term in kb.glossary_terms():
         if term.path == page.file.src_uri:
             continue
         href = get_relative_url(files.get_file_from_path(term.path).url, page.url)
         for surface in [term.title, *(term.get("aliases") or [])]:
-            marks.append(TermMark(surface, href, term.get("definition")))
-    return mark_terms(html, marks)
+            marks.append(engine.glossary.TermMark(surface, href, term.get("definition")))
+    return engine.glossary.mark_terms(html, marks)
 
 
 @event_priority(-50)  # after the search plugin wrote the index, before `offline` copies it
 def on_post_build(config):
     path = Path(config.site_dir) / "search" / "search_index.json"
     if path.exists():
-        before, after = search_index.rewrite(path)
+        before, after = engine.search_index.rewrite(path)
         log.info(f"搜索索引：{before} → {after} 字节（加入中文子词，去掉 ASCII 转义）")

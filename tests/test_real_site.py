@@ -1,0 +1,103 @@
+"""The real knowledge base: strict build with zero warnings, and what a reader would check."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+
+from kb.site import KnowledgeBase
+from tests.conftest import REPO, make_project, run_mkdocs
+
+MAX_PAGE_BYTES = 150_000
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("real") / "project")
+    result = run_mkdocs(project)
+    assert result.ok, result.output
+    return result
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.links, self.skip = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "code"):
+            self.skip += 1
+        if tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "code"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def test_zero_warnings(real_site):
+    assert not re.search(r"WARNING|ERROR", real_site.output), real_site.output
+
+
+def test_no_unrendered_template_or_redaction_marks(real_site):
+    # Text in <code> is excluded: the macro reference shows macro syntax on purpose.
+    offenders = []
+    for page in real_site.site.rglob("*.html"):
+        text = "".join(visible(page.read_text(encoding="utf-8")).parts)
+        if "{{" in text or "{%" in text or "***" in text:
+            offenders.append(page.relative_to(real_site.site).as_posix())
+    assert offenders == []
+
+
+def test_pages_stay_small(real_site):
+    sizes = {p.relative_to(real_site.site).as_posix(): p.stat().st_size for p in real_site.site.rglob("*.html")}
+    largest = max(sizes, key=sizes.get)
+    assert sizes[largest] < MAX_PAGE_BYTES, (largest, sizes[largest])
+
+
+def test_chinese_anchors(real_site):
+    html = real_site.html("problems/problem-01/index.html")
+    assert 'id="原因分析"' in html and 'id="主要表现"' in html
+    assert not re.search(r'id="_\d+"', html)
+
+
+def test_every_report_item_two_clicks_from_home(real_site):
+    kb = KnowledgeBase.load(REPO / "docs", audience="public", tags_file=REPO / "data" / "tags.yml")
+    site = real_site.site
+
+    def links_of(url: str) -> set[str]:
+        path = site / unquote(url) / "index.html" if url.endswith("/") or url == "" else site / unquote(url)
+        found = set()
+        for href in visible(path.read_text(encoding="utf-8")).links:
+            if href and not href.startswith(("http", "#", "mailto:")):
+                target = urljoin("/" + url, href.split("#")[0])
+                found.add(target.lstrip("/"))
+        return found
+
+    one = links_of("")
+    two = set(one)
+    for url in one:
+        if url.endswith("/") or url == "":
+            two |= links_of(url)
+    missing = [i.id for t in ("practice", "problem", "measure") for i in kb.index.of_type(t)
+               if f"{kb.index.get(i.id).path[:-3]}/" not in two]
+    assert missing == []
+    assert "problems/problem-01/" not in one  # control: items are not all on the home page itself
+
+
+def test_measures_name_their_problems_as_editorial(real_site):
+    html = real_site.html("measures/matrix/index.html")
+    assert "编辑归纳" in html and html.count("○") >= 5

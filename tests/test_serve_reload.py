@@ -1,0 +1,78 @@
+"""Under `mkdocs serve`, editing a page, the engine (kb/) or the macros package rebuilds with the change."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import MINIMAL_DOCS, make_project
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(url: str, text: str, timeout: float = 40) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if text in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{text!r} did not appear at {url}")
+
+
+@pytest.fixture
+def served(tmp_path):
+    project = make_project(tmp_path / "project", MINIMAL_DOCS)
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000"}
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield project, f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    time.sleep(1.1)  # distinct mtime for the watcher
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_serve_rebuilds_on_page_engine_and_macros_edits(served):
+    project, base = served
+    url = base + "problems/problem-01/"
+    page = wait_for(url, "关联内容")
+    assert "关联条目一览" not in page and "改过的表现" not in page
+
+    edit(project / "docs" / "problems" / "problem-01.md", "重业务，轻清廉建设。", "改过的表现。")
+    wait_for(url, "改过的表现")
+
+    edit(project / "kb" / "render.py", '"## 关联内容 {#kb-relations}"', '"## 关联条目一览 {#kb-relations}"')
+    wait_for(url, "关联条目一览")
+
+    edit(project / "macros" / "__init__.py",
+         "env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown)",
+         "env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown) + '\\n\\n宏模块已重新载入\\n'")
+    wait_for(url, "宏模块已重新载入")
