@@ -12,6 +12,8 @@ import re
 
 _SKIP = {"a", "abbr", "code", "pre", "kbd", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "button", "textarea", "title"}
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>|<!--.*?-->", re.S)
+# Elements marked with this class keep their text as is (facts lines, tags).
+NO_MARK_CLASS = "kb-nomark"
 _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "param", "track"}
 
 
@@ -20,6 +22,10 @@ class TermMark:
     surface: str  # the text to find
     href: str
     definition: str
+
+
+def _skipping(stack: list[str]) -> bool:
+    return any(name in _SKIP or name.endswith("!") for name in stack)
 
 
 def mark_terms(page_html: str, terms: list[TermMark]) -> str:
@@ -44,7 +50,7 @@ def mark_terms(page_html: str, terms: list[TermMark]) -> str:
 
     for tag in _TAG.finditer(page_html):
         text = page_html[position:tag.start()]
-        out.append(text if any(name in _SKIP for name in stack) else mark(text))
+        out.append(text if _skipping(stack) else mark(text))
         out.append(tag.group(0))
         position = tag.end()
         if tag.group(2):
@@ -53,11 +59,12 @@ def mark_terms(page_html: str, terms: list[TermMark]) -> str:
             if name in _VOID or self_closing:
                 continue
             if closing:
-                if name in stack:
-                    while stack and stack.pop() != name:
+                if name in stack or f"{name}!" in stack:
+                    while stack and stack.pop() not in (name, f"{name}!"):
                         pass
             else:
-                stack.append(name)
+                # A "!" suffix marks an element whose subtree is skipped like <code>.
+                stack.append(f"{name}!" if NO_MARK_CLASS in tag.group(3) else name)
     rest = page_html[position:]
-    out.append(rest if any(name in _SKIP for name in stack) else mark(rest))
+    out.append(rest if _skipping(stack) else mark(rest))
     return "".join(out)

@@ -65,7 +65,7 @@ def page_header(index: ContentIndex, item: model.Item) -> str:
         facts.append("**标签** " + "、".join(item.tags))
     if item.audience == "internal":
         facts.append("**仅限内部**")
-    lines = [breadcrumb(index, item), "", f"# {item.title}", "", '<div class="kb-facts" markdown>', " · ".join(facts), "", "</div>", ""]
+    lines = [breadcrumb(index, item), "", f"# {item.title}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
     if item.type == "term":
         lines += [f"!!! abstract \"释义\"", f"    {item.get('definition')}", ""]
     return "\n".join(lines)

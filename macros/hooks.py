@@ -13,8 +13,6 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-if str(PROJECT_DIR) not in sys.path:
-    sys.path.insert(0, str(PROJECT_DIR))
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -28,6 +26,9 @@ class _Engine:
     """
 
     def __init__(self):
+        # mkdocs restores sys.path after loading a hook file, so the project goes on it here.
+        if str(PROJECT_DIR) not in sys.path:
+            sys.path.insert(0, str(PROJECT_DIR))
         for name in [n for n in sys.modules if n.split(".")[0] in ("kb", "macros")]:
             del sys.modules[name]
         self.site = importlib.import_module("kb.site")

@@ -101,3 +101,20 @@ def test_removing_a_referenced_page_fails(tmp_path):
     result = run_mkdocs(make_project(tmp_path / "p", files))
     assert not result.ok
     assert "reports/report-01.md:6: policies 引用的“policy-alpha”不存在" in result.output
+
+
+def test_builds_with_the_mkdocs_command_from_another_folder(tmp_path):
+    """The `mkdocs` command does not put the project on sys.path; the hooks must."""
+    import os
+    import shutil
+    import subprocess
+
+    project = make_project(tmp_path / "p", MINIMAL_DOCS)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000"}
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run([shutil.which("mkdocs"), "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / "out")],
+                            cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "problems" / "problem-01" / "index.html").exists()

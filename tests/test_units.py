@@ -125,3 +125,10 @@ def test_errors_sorted_and_summarised():
     errors = ContentErrors([ContentError("b.md", 2, "乙"), ContentError("a.md", 9, "甲")])
     assert str(errors).splitlines() == ["a.md:9: 甲", "b.md:2: 乙"]
     assert "2 处内容错误" in errors.summary()
+
+
+def test_glossary_skips_elements_marked_no_mark():
+    html = '<div class="kb-facts kb-nomark"><p>标签 四风</p></div><p>四风</p>'
+    marked = mark_terms(html, [TermMark("四风", "t/", "释义")])
+    assert marked.startswith('<div class="kb-facts kb-nomark"><p>标签 四风</p></div>')
+    assert marked.endswith('<p><a class="kb-term" href="t/" title="释义">四风</a></p>')
