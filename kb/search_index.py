@@ -18,7 +18,21 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 KEYWORDS_FIELD = "keywords"
 SEARCH_FIELDS = {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}, KEYWORDS_FIELD: {"boost": 1.0}}
 
+MAX_REGISTERED_WORD = 6
+
 jieba.setLogLevel(60)
+
+
+def register_words(words) -> None:
+    """Teach jieba the glossary's terms, so that 纠治四风 is cut as 纠治 / 四风.
+
+    Material's search plugin segments with the global jieba in the same
+    process, so words added here reach the search index. Only short terms are
+    added: a long dictionary entry would swallow the words inside it.
+    """
+    for word in words:
+        if 2 <= len(word) <= MAX_REGISTERED_WORD and _HAN.fullmatch(word):
+            jieba.add_word(word)
 
 
 def subwords(text: str) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import datetime as dt
-import functools
 import os
 from pathlib import Path
 import subprocess
@@ -89,6 +88,18 @@ def _git(project_dir: Path, *args: str) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
+def _bound(function, *bound):
+    """`function` with its first arguments fixed, as a plain closure.
+
+    Not functools.partial: a partial's public `.func` and `.args` would hand a
+    page template the content index (`{{ link.args[0].content.docs_dir... }}`),
+    and through it files on disk and internal items; a closure exposes only
+    underscore attributes, which the sandbox refuses."""
+    def call(*args, **kwargs):
+        return function(*bound, *args, **kwargs)
+    return call
+
+
 @dataclass
 class KnowledgeBase:
     content: Content
@@ -131,16 +142,16 @@ class KnowledgeBase:
         """The macros and variables a page may use, bound to that page."""
         i = self.index
         functions = {
-            "link": functools.partial(render.link_by_id, i, path),
-            "type_index": functools.partial(render.type_index, i, path),
-            "item_list": functools.partial(render.item_list, i, path),
-            "problem_checklist": functools.partial(render.problem_checklist, i, path),
-            "problem_measure_matrix": functools.partial(render.problem_measure_matrix, i, path),
-            "glossary": functools.partial(render.glossary, i, path),
-            "self_check": functools.partial(render.self_check, i, path),
-            "recent_changes": functools.partial(render.recent_changes, i, path),
-            "tag_index": functools.partial(render.tag_index, i, path),
-            "ledger": functools.partial(render.ledger, i, path),
+            "link": _bound(render.link_by_id, i, path),
+            "type_index": _bound(render.type_index, i, path),
+            "item_list": _bound(render.item_list, i, path),
+            "problem_checklist": _bound(render.problem_checklist, i, path),
+            "problem_measure_matrix": _bound(render.problem_measure_matrix, i, path),
+            "glossary": _bound(render.glossary, i, path),
+            "self_check": _bound(render.self_check, i, path),
+            "recent_changes": _bound(render.recent_changes, i, path),
+            "tag_index": _bound(render.tag_index, i, path),
+            "ledger": _bound(render.ledger, i, path),
             "count": lambda type_name: len(i.of_type(type_name)),
         }
         assert set(functions) == set(MACRO_NAMES)
@@ -162,3 +173,7 @@ class KnowledgeBase:
 
     def glossary_terms(self) -> list[model.Item]:
         return self.index.of_type("term")
+
+    def glossary_words(self) -> list[str]:
+        """Every surface form of every visible term: titles and aliases."""
+        return [word for term in self.glossary_terms() for word in [term.title, *(term.get("aliases") or [])]]

@@ -48,7 +48,9 @@ def on_config(config):
     engine = _Engine()
     info = engine.site.build_info(PROJECT_DIR)
     # mkdocs dates the sitemap from SOURCE_DATE_EPOCH; pinning it to the commit keeps builds reproducible.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(info.timestamp.timestamp())))
+    # (An empty value counts as unset, as in build_info; mkdocs would fail on int("").)
+    if not os.environ.get("SOURCE_DATE_EPOCH"):
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(info.timestamp.timestamp()))
     try:
         audience = engine.site.audience_from_env()
         kb = engine.site.KnowledgeBase.load(
@@ -60,6 +62,7 @@ def on_config(config):
             log.error(str(error))
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
+    engine.search_index.register_words(kb.glossary_words())
     config.extra["kb_audience"] = audience
     config.copyright = f"{config.copyright or ''} 构建于 {info.date} · 版本 {info.version} · 内容以在线版为准".strip()
     return config

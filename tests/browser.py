@@ -98,8 +98,8 @@ def chromium_fixture(
 ) -> Callable:
     """Return a pytest fixture (assign it to a module-level name) yielding a Browser.
 
-    Skips (does not fail) when chromium or playwright is missing, so that a
-    machine without a browser reports it clearly.
+    Fails (never skips) when chromium or playwright is missing: scripts/test.sh
+    installs both, and a skipped browser test would hide a broken setup.
     """
     import pytest
 
@@ -108,11 +108,11 @@ def chromium_fixture(
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError as exc:  # pragma: no cover - depends on environment
-            pytest.skip(f"playwright not installed: {exc}")
+            pytest.fail(f"playwright not installed: {exc}; run bash scripts/test.sh")
         try:
             chromium_executable()
         except FileNotFoundError as exc:  # pragma: no cover
-            pytest.skip(str(exc))
+            pytest.fail(f"{exc}; run bash scripts/test.sh")
         with chromium(extra_args=extra_args) as browser:
             yield browser
 

@@ -132,3 +132,14 @@ def test_glossary_skips_elements_marked_no_mark():
     marked = mark_terms(html, [TermMark("四风", "t/", "释义")])
     assert marked.startswith('<div class="kb-facts kb-nomark"><p>标签 四风</p></div>')
     assert marked.endswith('<p><a class="kb-term" href="t/" title="释义">四风</a></p>')
+
+
+def test_registered_glossary_words_are_cut_whole():
+    import jieba
+
+    from kb.search_index import register_words
+
+    assert "四风" not in list(jieba.Tokenizer().cut("纠治四风树新风"))  # control: jieba alone glues it
+    register_words(["四风", "这是一个很长很长的术语名称"])
+    assert "四风" in list(jieba.cut("纠治四风树新风"))
+    assert "这是一个很长很长的术语名称" not in list(jieba.cut("这是一个很长很长的术语名称"))
