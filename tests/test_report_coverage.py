@@ -13,7 +13,8 @@ from pathlib import Path
 import re
 
 import pytest
-import yaml
+
+from kb.loader import load_content
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -71,24 +72,10 @@ def find_items(report_text: str) -> list[ReportItem]:
 
 
 def load_pages(docs_dir: Path = DOCS) -> list[dict]:
-    """Front matter of every typed page under docs/."""
-    # TODO: use kb.loader — this reads the YAML between the first two `---` lines
-    # directly, as a stopgap until the test is switched to the engine's loader.
-    pages = []
-    for path in sorted(docs_dir.rglob("*.md")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        if not lines or lines[0].strip() != "---":
-            continue
-        try:
-            closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-        except StopIteration:
-            continue
-        meta = yaml.safe_load("\n".join(lines[1:closing]))
-        if isinstance(meta, dict) and meta.get("type"):
-            meta = dict(meta)
-            meta["_path"] = path.relative_to(docs_dir).as_posix()
-            pages.append(meta)
-    return pages
+    """Type, source and path of every typed page, read by the engine's one loader."""
+    content = load_content(docs_dir)
+    assert not content.errors, "\n".join(map(str, content.errors))
+    return [{"type": item.type, "source": item.source, "_path": item.path} for item in content.items.values()]
 
 
 def _cites(source: object, locator: str) -> bool:
