@@ -22,6 +22,7 @@ _SAFE_PATH = re.compile(r"^[A-Za-z0-9._/\-]+$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ORG_VARIABLE = re.compile(r"\{\{\s*org\.(\w+)\s*\}\}")
+RENDER_MACROS_HINT = "知识库不允许关闭模板沙箱，请删除这一行"
 
 
 @dataclass
@@ -118,6 +119,8 @@ def _build_item(page: Page, content: Content) -> None:
         if key not in allowed:
             close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
             hint = f"是不是想写 {close[0]}？" if close else f"{spec.label}页面可用的键：{'、'.join(sorted(allowed))}"
+            if key == "render_macros":
+                hint = RENDER_MACROS_HINT
             _err(content, page, lines.get(key), f"未知的键“{key}”", hint)
     fields = {}
     for name, fspec in model.field_specs(spec).items():
@@ -167,7 +170,7 @@ def _check_untyped(page: Page, content: Content) -> None:
         if key not in model.UNTYPED_KEYS:
             hint = "普通页面可用的键：" + "、".join(model.UNTYPED_KEYS)
             if key == "render_macros":
-                hint = "知识库不允许关闭模板沙箱，请删除这一行"
+                hint = RENDER_MACROS_HINT
             _err(content, page, lines.get(key), f"未知的键“{key}”", hint)
     if "audience" in meta and meta["audience"] not in model.AUDIENCES:
         _err(content, page, lines.get("audience"), f"audience 只能是 public 或 internal，不能是“{meta['audience']}”")
@@ -188,7 +191,12 @@ def _check_line(fspec: model.FieldSpec, value, page: Page, content: Content) -> 
         _err(content, page, line, f"{fspec.name}（{fspec.label}）只能写一行")
         return None
     if fspec.name not in ("id", "title", "type"):
-        text = _ORG_VARIABLE.sub(lambda m: content.variables.get(m.group(1), m.group(0)), text)
+        unknown = [name for name in _ORG_VARIABLE.findall(text) if name not in model.REDACTION_DEFAULTS]
+        if unknown:
+            _err(content, page, line, f"未知的隐去名称变量 org.{unknown[0]}", f"可用的名称：{'、'.join(model.REDACTION_DEFAULTS)}")
+            return None
+        values = {**model.REDACTION_DEFAULTS, **content.variables}
+        text = _ORG_VARIABLE.sub(lambda m: values[m.group(1)], text)
     if any(marker in text for marker in TEMPLATE_MARKERS):
         hint = "front matter 不经过模板渲染；需要显示这些符号时请改用全角符号"
         if fspec.name not in ("id", "title", "type"):

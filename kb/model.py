@@ -18,6 +18,24 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # unsandboxed Jinja rendering of mkdocs-macros.
 THEME_KEYS = ("description", "hide", "search", "icon")
 
+# Every `***` of the source report is one of these names, rendered as `{{ org.name }}`
+# and set once in mkdocs.yml `extra.org`; the defaults are neutral.
+REDACTION_DEFAULTS = {
+    "city": "××",
+    "superior": "××",
+    "superior_city": "××",
+    "plan_issuer": "××",
+    "opinion_issuer": "××",
+    "visit_date": "××××年××月××日",
+    "province": "××",
+    "congress_session": "××",
+    "red_culture_area": "××",
+    "people": "××",
+    "play_title": "《××》",
+    "city_meeting": "××",
+    "theme_education": "××",
+}
+
 # Page sections an editor writes as `## 标题`; renderers reuse their Markdown.
 SECTION_MANIFESTATIONS = "主要表现"
 SECTION_CAUSES = "原因分析"

@@ -22,21 +22,7 @@ from .loader import Content, load_content, load_tags
 AUDIENCE_ENV = "KB_AUDIENCE"
 
 # Redacted names of the source report, overridable in mkdocs.yml `extra.org`.
-DEFAULT_ORG = {
-    "city": "××",
-    "superior": "××",
-    "superior_city": "××",
-    "plan_issuer": "××",
-    "opinion_issuer": "××",
-    "visit_date": "××××年××月××日",
-    "province": "××",
-    "congress_session": "××",
-    "red_culture_area": "××",
-    "people": "××",
-    "play_title": "《××》",
-    "city_meeting": "××",
-    "theme_education": "××",
-}
+DEFAULT_ORG = model.REDACTION_DEFAULTS
 
 MACRO_NAMES = (
     "link", "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
