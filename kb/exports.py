@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 from . import model
@@ -25,13 +26,26 @@ def _csv(rows: list[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _visible_fields(index: ContentIndex, item: model.Item) -> dict:
+    """The item's own fields, with id lists (a session's `items`) cut to the ids this audience sees."""
+    specs = model.field_specs(item.spec)
+    fields = {}
+    for key, value in item.fields.items():
+        if key in ("id", "type", "title", "audience", "source"):
+            continue
+        if key in specs and specs[key].kind == "list[id]":
+            value = [ref for ref in value if ref in index.items]
+        fields[key] = value
+    return fields
+
+
 def knowledge_base_json(index: ContentIndex, build_info: dict) -> bytes:
     items = []
     for item in index.items.values():
         entry = {
             "id": item.id, "type": item.type, "title": item.title, "path": item.path,
             "audience": item.audience, "source": item.source,
-            "fields": {k: v for k, v in item.fields.items() if k not in ("id", "type", "title", "audience", "source")},
+            "fields": _visible_fields(index, item),
             "relations": [
                 {"key": r.key, "id": r.target, **({"editorial": r.editorial} if r.editorial else {})}
                 for r in item.relations if r.target in index.items
@@ -75,12 +89,18 @@ def _normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
     """Rewrite a zip with fixed entry times so equal content gives equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    # openpyxl's save() stamps docProps/core.xml with the wall clock as "modified".
+    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=timestamp.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            member = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                member = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                lambda m: m.group(1) + stamp + m.group(2), member)
+            target.writestr(fixed, member)
     return out.getvalue()
 
 

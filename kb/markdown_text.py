@@ -27,11 +27,12 @@ def prose_lines(body: str) -> Iterator[tuple[int, str]]:
 
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_HTML_REF = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.I)
+# Quoted or unquoted attribute values: `<a href=x/>` is valid HTML and must be checked too.
+_HTML_REF = re.compile(r"\b(?:href|src)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|([^\s\"'>]+))", re.I)
 
 
 def link_targets(body: str) -> Iterator[tuple[int, str]]:
     for offset, line in prose_lines(body):
         for pattern in (_MD_LINK, _REF_DEF, _HTML_REF):
             for match in pattern.finditer(line):
-                yield offset, match.group(1)
+                yield offset, match.group(match.lastindex)

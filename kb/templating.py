@@ -20,7 +20,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import ContentError
 
-TEMPLATE_NAME = "<page>"
+# The file name Jinja gives the compiled code of a string template; used to find
+# the template line of a runtime error in the traceback.
+TEMPLATE_NAME = "<template>"
 _FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
@@ -60,7 +62,9 @@ def check_template(text: str, *, path: str, first_line: int, allowed_names: set[
         if isinstance(name, str) and name.startswith("_"):
             errors.append(ContentError(path, first_line + node.lineno - 1, f"模板试图访问受保护的属性“{name}”，已拒绝",
                                        "页面中只能使用 docs/guide/macros.md 中列出的宏和变量"))
-    for name in sorted(find_undeclared_variables(ast) - allowed_names):
+    # `self` is resolved by Jinja itself, so it never counts as undeclared.
+    special = {n.name for n in ast.find_all(nodes.Name) if n.name == "self"}
+    for name in sorted((find_undeclared_variables(ast) | special) - allowed_names):
         line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
         errors.append(ContentError(path, first_line + line - 1, f"未知的宏或变量“{name}”",
                                    "可用的宏和变量见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}"))
