@@ -145,6 +145,9 @@ def _build_item(page: Page, content: Content) -> None:
     for section in spec.sections:
         if not _section_text(page.source.body, section).strip():
             _err(content, page, page.source.body_line, f"{spec.label}页面缺少“## {section}”一节或该节为空", f"请在正文中加入“## {section}”小标题并写明内容")
+    sections = {name: _section_text(page.source.body, name) for name in _section_names(page.source.body)}
+    for name in spec.sections:
+        sections[name] = _reusable_section(sections.get(name, ""), name, page, content)
     relations = _read_relations(spec, page, content)
     if len(content.errors) > errors_before or item_id is None:
         return
@@ -157,11 +160,30 @@ def _build_item(page: Page, content: Content) -> None:
         source=fields.get("source", ""),
         fields=fields,
         relations=relations,
-        sections={name: _section_text(page.source.body, name) for name in _section_names(page.source.body)},
+        sections=sections,
         body=page.source.body,
         body_line=page.source.body_line,
         key_lines=dict(lines),
     )
+
+
+def fill_redactions(text: str, variables: dict[str, str]) -> tuple[str, list[str]]:
+    """Replace `{{ org.name }}` with the configured redacted names; return unknown names."""
+    values = {**model.REDACTION_DEFAULTS, **variables}
+    unknown = [name for name in _ORG_VARIABLE.findall(text) if name not in values]
+    return _ORG_VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text), unknown
+
+
+def _reusable_section(text: str, name: str, page: Page, content: Content) -> str:
+    """A required section is copied into checklists, ledgers and exports, where page
+    macros cannot run: it may use redacted names and nothing else of the template language."""
+    filled, unknown = fill_redactions(text, content.variables)
+    if unknown or any(marker in filled for marker in TEMPLATE_MARKERS):
+        offset = next((o for o, _, heading in headings(page.source.body) if heading == name), 0)
+        _err(content, page, page.source.body_line + offset,
+             f"“## {name}”一节会汇总到问题清单、台账和导出文件中，只能使用 {{{{ org.名称 }}}} 形式的隐去名称变量",
+             "请把其他宏移到这一节之外")
+    return filled
 
 
 def _check_untyped(page: Page, content: Content) -> None:
@@ -191,12 +213,10 @@ def _check_line(fspec: model.FieldSpec, value, page: Page, content: Content) -> 
         _err(content, page, line, f"{fspec.name}（{fspec.label}）只能写一行")
         return None
     if fspec.name not in ("id", "title", "type"):
-        unknown = [name for name in _ORG_VARIABLE.findall(text) if name not in model.REDACTION_DEFAULTS]
+        text, unknown = fill_redactions(text, content.variables)
         if unknown:
             _err(content, page, line, f"未知的隐去名称变量 org.{unknown[0]}", f"可用的名称：{'、'.join(model.REDACTION_DEFAULTS)}")
             return None
-        values = {**model.REDACTION_DEFAULTS, **content.variables}
-        text = _ORG_VARIABLE.sub(lambda m: values[m.group(1)], text)
     if any(marker in text for marker in TEMPLATE_MARKERS):
         hint = "front matter 不经过模板渲染；需要显示这些符号时请改用全角符号"
         if fspec.name not in ("id", "title", "type"):

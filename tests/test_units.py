@@ -143,3 +143,19 @@ def test_registered_glossary_words_are_cut_whole():
     register_words(["四风", "这是一个很长很长的术语名称"])
     assert "四风" in list(jieba.cut("纠治四风树新风"))
     assert "这是一个很长很长的术语名称" not in list(jieba.cut("这是一个很长很长的术语名称"))
+
+
+def test_reused_sections_have_redactions_filled(tmp_path):
+    docs = tmp_path / "docs"
+    files = dict(MINIMAL_DOCS)
+    files["problems/problem-01.md"] = files["problems/problem-01.md"].replace("压力传导执行力度不够。", "{{ org.city }}市压力传导不够。")
+    for rel, text in files.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    kb = KnowledgeBase.load(docs, audience="public", tags_file=TAGS, org={"city": "测试"})
+    assert "测试市压力传导不够" in render.problem_checklist(kb.index, "problems/checklist.md")
+    (docs / "problems/problem-01.md").write_text(
+        (docs / "problems/problem-01.md").read_text(encoding="utf-8").replace("{{ org.city }}", "{{ count('problem') }}"), encoding="utf-8")
+    with pytest.raises(ContentErrors) as error:
+        KnowledgeBase.load(docs, audience="public", tags_file=TAGS)
+    assert "problems/problem-01.md:16: “## 原因分析”一节会汇总到问题清单" in str(error.value)
