@@ -33,8 +33,9 @@ class BuildResult:
 def make_project(root: Path, files: dict[str, str | bytes] | None = None, *, docs: Path | None = None) -> Path:
     """A copy of the project's engine and config in `root`, with the given docs.
 
-    `files` maps docs-relative paths to content; text is dedented. With `docs`,
-    that folder is copied first (the real site's docs by default when both are None).
+    `files` maps docs-relative paths to content; text is dedented; docs/assets
+    comes along. With `docs`, that folder is copied first (the real site's docs
+    by default when both are None).
     """
     root.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
@@ -49,6 +50,9 @@ def make_project(root: Path, files: dict[str, str | bytes] | None = None, *, doc
     elif files is None:
         shutil.copytree(REPO / "docs", docs_dir)
     docs_dir.mkdir(exist_ok=True)
+    if files is not None and not (docs_dir / "assets").exists():
+        # Stylesheets that mkdocs.yml lists (extra_css) come with every test knowledge base.
+        shutil.copytree(REPO / "docs" / "assets", docs_dir / "assets")
     for rel, content in (files or {}).items():
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
