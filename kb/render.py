@@ -29,8 +29,10 @@ def _cell(text: str) -> str:
 
 
 def link(index: ContentIndex, from_path: str, item: model.Item, text: str | None = None) -> str:
+    """A Markdown link to an item; when the text is not the title, the title shows on hover."""
     label = text if text is not None else item.title
-    return f"[{_cell(label)}]({relative_link(from_path, item.path)})"
+    hover = "" if label == item.title else ' "' + item.title.replace('"', "＂") + '"'
+    return f"[{_cell(label)}]({relative_link(from_path, item.path)}{_cell(hover)})"
 
 
 def link_by_id(index: ContentIndex, from_path: str, item_id: str, text: str | None = None) -> str:
@@ -203,13 +205,23 @@ def self_check(index: ContentIndex, from_path: str) -> str:
     return "\n".join(lines) if lines else "暂无问题。"
 
 
-def recent_changes(index: ContentIndex, from_path: str, limit: int = 8) -> str:
-    dated = sorted((i for i in index.items.values() if i.get("updated")), key=lambda i: (i.get("updated"), i.id), reverse=True)
-    if not dated:
+def recent_changes(index: ContentIndex, from_path: str, limit: int = 8, *,
+                   history: list[tuple[str, str]] | None = None) -> str:
+    """The most recently changed items: from the version history (date, docs path) when
+    there is one, else from the items' `updated` dates."""
+    entries: list[tuple[str, model.Item]] = []
+    seen: set[str] = set()
+    for date, path in history or []:
+        item = index.by_path.get(path)
+        if item is not None and item.id not in seen:
+            seen.add(item.id)
+            entries.append((date, item))
+    if not entries:
+        dated = sorted((i for i in index.items.values() if i.get("updated")), key=lambda i: (i.get("updated"), i.id), reverse=True)
+        entries = [(item.get("updated"), item) for item in dated]
+    if not entries:
         return "暂无更新记录。"
-    return "\n".join(
-        f"- {item.get('updated')} · {item.spec.label} · {link(index, from_path, item)}" for item in dated[:limit]
-    )
+    return "\n".join(f"- {date} · {item.spec.label} · {link(index, from_path, item)}" for date, item in entries[:limit])
 
 
 def item_list(index: ContentIndex, from_path: str, type_name: str) -> str:

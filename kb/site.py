@@ -66,6 +66,22 @@ def build_info(project_dir: Path, environ=os.environ) -> BuildInfo:
     return BuildInfo(date=stamp.date().isoformat(), version=version or "未提交版本", timestamp=stamp)
 
 
+def page_history(docs_dir: Path, limit: int = 200) -> list[tuple[str, str]]:
+    """(commit date, docs-relative path) of recently committed page changes, newest first.
+
+    Read from git so that "recent changes" needs no hand-kept list and two builds
+    of one commit agree; empty outside a git checkout."""
+    log = _git(docs_dir, "log", f"-n{limit}", "--format=@%cs", "--name-only", "--no-renames", "--", ".")
+    prefix = _git(docs_dir, "rev-parse", "--show-prefix")
+    history, date = [], ""
+    for line in log.splitlines():
+        if line.startswith("@"):
+            date = line[1:]
+        elif line.strip() and line.startswith(prefix) and line.endswith(".md"):
+            history.append((date, line[len(prefix):]))
+    return history
+
+
 def _git(project_dir: Path, *args: str) -> str:
     try:
         result = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True, timeout=10, check=False)
@@ -93,7 +109,7 @@ class KnowledgeBase:
     org: dict
     site_name: str
     info: BuildInfo
-    warnings: list[ContentError] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def load(cls, docs_dir: Path | str, *, audience: str, tags_file: Path | str | None = None,
@@ -104,7 +120,7 @@ class KnowledgeBase:
         merged_org = {**DEFAULT_ORG, **{k: str(v) for k, v in (org or {}).items()}}
         content = load_content(docs_dir, tags=tags, variables=merged_org)
         index = ContentIndex(content, audience)
-        kb = cls(content, index, merged_org, site_name, info or build_info(docs_dir.parent))
+        kb = cls(content, index, merged_org, site_name, info or build_info(docs_dir.parent), page_history(docs_dir))
         errors = list(content.errors)
         errors += kb.check_pages()
         if errors:
@@ -135,7 +151,7 @@ class KnowledgeBase:
             "problem_measure_matrix": _bound(render.problem_measure_matrix, i, path),
             "glossary": _bound(render.glossary, i, path),
             "self_check": _bound(render.self_check, i, path),
-            "recent_changes": _bound(render.recent_changes, i, path),
+            "recent_changes": lambda limit=8: render.recent_changes(i, path, limit, history=self.history),
             "tag_index": _bound(render.tag_index, i, path),
             "ledger": _bound(render.ledger, i, path),
             "count": lambda type_name: len(i.of_type(type_name)),

@@ -159,3 +159,11 @@ def test_reused_sections_have_redactions_filled(tmp_path):
     with pytest.raises(ContentErrors) as error:
         KnowledgeBase.load(docs, audience="public", tags_file=TAGS)
     assert "problems/problem-01.md:16: “## 原因分析”一节会汇总到问题清单" in str(error.value)
+
+
+def test_recent_changes_from_history_then_updated_dates(kb):
+    history = [("2026-11-20", "measures/measure-01.md"), ("2026-11-19", "measures/measure-01.md"), ("2026-11-18", "guide/index.md")]
+    text = render.recent_changes(kb.index, "index.md", 5, history=history)
+    assert text == "- 2026-11-20 · 整改措施 · [强化担当，落实责任](measures/measure-01.md)"
+    # Control: without history the `updated` field is used.
+    assert render.recent_changes(kb.index, "index.md", 5) == "- 2026-11-01 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)"
