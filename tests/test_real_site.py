@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+import posixpath
 from urllib.parse import unquote, urljoin
 
 import pytest
@@ -101,3 +102,51 @@ def test_every_report_item_two_clicks_from_home(real_site):
 def test_measures_name_their_problems_as_editorial(real_site):
     html = real_site.html("measures/matrix/index.html")
     assert "编辑归纳" in html and html.count("○") >= 5
+
+
+def test_every_link_and_anchor_in_the_built_site_resolves(real_site):
+    from tests.htmlcheck import check_site
+
+    assert check_site(real_site.site) == []
+
+
+def reachable_pages(site: Path, start: str = "index.html") -> set[str]:
+    """HTML pages reached by following links from `start`, as a reader would."""
+    from tests.htmlcheck import _target_file  # the same URL resolution as the link check
+
+    seen, queue = set(), [start]
+    while queue:
+        page = queue.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        for href in visible((site / page).read_text(encoding="utf-8")).links:
+            parts = href.split("#")[0]
+            if not parts or re.match(r"^[a-z]+:|^//", parts):
+                continue
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts)))
+            target = _target_file(site, "" if resolved == "." else resolved)
+            if target and target.endswith(".html") and target not in seen:
+                queue.append(target)
+    return seen
+
+
+def test_no_page_is_lost(real_site):
+    site = real_site.site
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")} - {"404.html"}
+    assert pages - reachable_pages(site) == set()
+    # Control: from a page with no outgoing content links most pages are unreachable.
+    assert len(reachable_pages(site, "404.html")) < len(pages)
+
+
+def test_each_index_lists_every_item_of_its_type(real_site):
+    kb = KnowledgeBase.load(REPO / "docs", audience="public", tags_file=REPO / "data" / "tags.yml")
+    for type_name, folder in (("report", "reports"), ("policy", "policies"), ("practice", "practices"),
+                              ("problem", "problems"), ("measure", "measures")):
+        html = real_site.html(f"{folder}/index.html")
+        table = html.split("<table")[1].split("</table>")[0]
+        assert table.count("<tr>") - 1 == len(kb.index.of_type(type_name)), type_name
+    glossary = real_site.html("terms/index.html")
+    assert glossary.count("<dt>") == len(kb.index.of_type("term"))
+    sessions = real_site.html("sessions/index.html")
+    assert sessions.count('href="session-') == len(kb.index.of_type("session"))
