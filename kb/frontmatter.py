@@ -74,6 +74,8 @@ def decode_source(data: bytes, path: str) -> str:
 def split_front_matter(text: str, path: str) -> tuple[list[str] | None, str, int]:
     """Return (front matter lines or None, body, 1-based line where the body starts)."""
     lines = text.split("\n")
+    if lines and lines[0].strip() == FENCE and lines[0].rstrip() != FENCE:
+        raise ContentError(path, 1, "front matter 开头的 --- 前面有空格", "--- 必须顶格写在文件第一行")
     if not lines or lines[0].rstrip() != FENCE:
         if re.match(r"^\s*(id|type|title)\s*[:：]", lines[0] if lines else ""):
             raise ContentError(path, 1, "front matter 缺少开头的 --- 行", "文件第一行必须是三个减号 ---，front matter 结束处再写一行 ---")
@@ -166,6 +168,8 @@ _YAML_PROBLEMS = {
     "found unexpected end of stream": "引号没有闭合",
     "found unknown escape character": "双引号中的反斜杠 \\ 需要写成 \\\\，或改用单引号",
     "expected <block end>, but found '<scalar>'": "以引号开头的值后面又跟了文字。请把整个值放进一对引号中",
+    "expected <block end>, but found '<block sequence start>'": "列表项的缩进不一致：同一列表的“- ”要上下对齐",
+    "expected <block end>": "缩进不一致，请检查这一行和上一行的空格数",
 }
 
 

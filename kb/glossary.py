@@ -7,6 +7,7 @@ Chinese text there are none, so this works on the HTML text instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import functools
 import html
 import re
 
@@ -24,6 +25,12 @@ class TermMark:
     definition: str
 
 
+@functools.lru_cache(maxsize=8)
+def _pattern(surfaces: tuple[str, ...]) -> re.Pattern:
+    """One alternation of all terms, longest first; built once per build, not per page."""
+    return re.compile("|".join(re.escape(s) for s in surfaces))
+
+
 def _skipping(stack: list[str]) -> bool:
     return any(name in _SKIP or name.endswith("!") for name in stack)
 
@@ -32,7 +39,7 @@ def mark_terms(page_html: str, terms: list[TermMark]) -> str:
     if not terms:
         return page_html
     by_surface = {t.surface: t for t in sorted(terms, key=lambda t: -len(t.surface))}
-    pattern = re.compile("|".join(re.escape(s) for s in by_surface))
+    pattern = _pattern(tuple(by_surface))
     done: set[str] = set()  # hrefs already marked on this page
     out: list[str] = []
     stack: list[str] = []

@@ -54,6 +54,8 @@ class Content:
     errors: list[ContentError] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
+    # Ids of pages that have errors of their own: references to them are not reported again.
+    broken_ids: set[str] = field(default_factory=set)
 
 
 def load_tags(path: Path) -> dict[str, str]:
@@ -150,6 +152,8 @@ def _build_item(page: Page, content: Content) -> None:
         sections[name] = _reusable_section(sections.get(name, ""), name, page, content)
     relations = _read_relations(spec, page, content)
     if len(content.errors) > errors_before or item_id is None:
+        if isinstance(meta.get("id"), str):
+            content.broken_ids.add(meta["id"])
         return
     page.item = model.Item(
         id=item_id,
@@ -266,7 +270,7 @@ def _check_field(fspec: model.FieldSpec, value, page: Page, content: Content):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-            _err(content, page, line, f"{fspec.name}（{fspec.label}）应为列表，每项一行", f"例如\n{fspec.name}:\n  - 第一项\n  - 第二项")
+            _err(content, page, line, f"{fspec.name}（{fspec.label}）应为列表，每项一行", f"例如 {fspec.name}: [第一项, 第二项]，或每项单独一行、以“  - ”开头")
             return None
         values = [str(v).strip() for v in value]
         for index, text in enumerate(values):
@@ -282,7 +286,7 @@ def _read_relations(spec: model.TypeSpec, page: Page, content: Content) -> list[
     for key in spec.relations:
         if key not in meta or meta[key] is None:
             if key in spec.required_relations:
-                _err(content, page, 1, f"{spec.label}页面必须写 {key}（{model.OUTGOING_LABELS[key]}）", f"例如\n{key}:\n  - {model.RELATION_TARGETS[key]}-01")
+                _err(content, page, 1, f"{spec.label}页面必须写 {key}（{model.OUTGOING_LABELS[key]}）", f"例如 {key}: [{model.RELATION_TARGETS[key]}-01]")
             continue
         value = meta[key]
         line = page.source.key_lines.get(key)
@@ -340,6 +344,8 @@ def _check_relations(content: Content) -> None:
         for relation in item.relations:
             target = content.items.get(relation.target)
             expected = model.RELATION_TARGETS[relation.key]
+            if target is None and relation.target in content.broken_ids:
+                continue
             if target is None:
                 close = difflib.get_close_matches(relation.target, [i.id for i in content.items.values() if i.type == expected], n=1)
                 hint = f"是不是想写 {close[0]}？" if close else "请检查编号是否写错，或对应页面是否已被删除或改名"

@@ -156,11 +156,17 @@ def problem_checklist(index: ContentIndex, from_path: str) -> str:
     return "\n".join(parts)
 
 
+# Above this many cells the grid would dwarf its content; a list per problem says the same.
+MAX_MATRIX_CELLS = 400
+
+
 def problem_measure_matrix(index: ContentIndex, from_path: str) -> str:
     """Problems as rows, measures as columns; ● where a measure addresses a problem."""
     problems, measures = index.of_type("problem"), index.of_type("measure")
     if not problems or not measures:
         return "暂无问题或整改措施。"
+    if len(problems) * len(measures) > MAX_MATRIX_CELLS:
+        return _problem_measure_list(index, from_path, problems)
     header = ["问题 \\ 措施"] + [link(index, from_path, m, f"措施{ordinal(n)}") for n, m in enumerate(measures, 1)]
     rows = ["| " + " | ".join(header) + " |", "|---|" + ":---:|" * len(measures)]
     notes = []
@@ -180,6 +186,18 @@ def problem_measure_matrix(index: ContentIndex, from_path: str) -> str:
     if notes:
         text += "\n\n**编辑归纳的理由**\n\n" + "\n".join(notes)
     return text + "\n"
+
+
+def _problem_measure_list(index: ContentIndex, from_path: str, problems: list[model.Item]) -> str:
+    lines = ["条目较多，按问题列出对应的整改措施（○ 为编辑归纳）。", ""]
+    for number, problem in enumerate(problems, start=1):
+        measures = index.referring(problem, "measure", "problems")
+        marks = "、".join(
+            link(index, from_path, m, m.id) + ("○" if index.editorial_note(m, "problems", problem.id) else "")
+            for m in measures
+        ) or "尚未对应整改措施"
+        lines.append(f"- {link(index, from_path, problem, f'问题{ordinal(number)}：{problem.title}')}：{marks}")
+    return "\n".join(lines) + "\n"
 
 
 def glossary(index: ContentIndex, from_path: str) -> str:

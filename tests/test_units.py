@@ -167,3 +167,12 @@ def test_recent_changes_from_history_then_updated_dates(kb):
     assert text == "- 2026-11-20 · 整改措施 · [强化担当，落实责任](measures/measure-01.md)"
     # Control: without history the `updated` field is used.
     assert render.recent_changes(kb.index, "index.md", 5) == "- 2026-11-01 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)"
+
+
+def test_matrix_becomes_a_list_when_the_grid_would_be_huge(kb, monkeypatch):
+    grid = render.problem_measure_matrix(kb.index, "measures/matrix.md")
+    assert grid.startswith("| 问题 \\ 措施")
+    monkeypatch.setattr(render, "MAX_MATRIX_CELLS", 0)
+    listed = render.problem_measure_matrix(kb.index, "measures/matrix.md")
+    assert "|" not in listed.split("\n")[2]
+    assert "(../problems/problem-01.md \"主体责任压力传导不够\")：[measure-01](measure-01.md \"强化担当，落实责任\")○" in listed
