@@ -1,0 +1,363 @@
+"""The editor and deploy scripts: new.py, check.py, build.py, bench.py, run as editors run them
+(a subprocess in a copy of the project), and CONTRIBUTING.md kept in step with the model."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+import textwrap
+
+import yaml
+
+from kb import model
+from tests.conftest import MINIMAL_DOCS, REPO, make_project, run_mkdocs, run_script
+
+MINIMAL_ITEMS = 6  # typed pages in MINIMAL_DOCS
+
+
+def output(result) -> str:
+    return result.stdout + result.stderr
+
+
+def assert_clean(result) -> None:
+    assert "Traceback" not in output(result), output(result)
+
+
+# -- new.py --------------------------------------------------------------------------
+
+
+def test_new_pages_pass_check_and_build(minimal_project: Path):
+    project = minimal_project
+    created = []
+    for args in (
+        ("problem", "新问题：责任落实不到位", "--report", "report-01", "--tags", "主体责任"),
+        ("measure", "新措施", "--problems", "problem-01,problem-02"),
+        ("practice", "新做法", "--policies", "policy-alpha"),
+        ("report", "第二份报告"),
+        ("policy", "新政策", "--id", "policy-beta", "--kind", "文件"),
+        ("term", "廉政档案", "--id", "term-lianzheng-dangan"),
+        ("session", "新入职干部培训", "--id", "session-induction", "--date", "2026-03-01"),
+    ):
+        result = run_script(project, "new.py", *args)
+        assert result.returncode == 0, output(result)
+        assert_clean(result)
+        created.append(result.stdout.strip())
+    assert created == [
+        "docs/problems/problem-02.md", "docs/measures/measure-02.md", "docs/practices/practice-02.md",
+        "docs/reports/report-02.md", "docs/policies/policy-beta.md", "docs/terms/term-lianzheng-dangan.md",
+        "docs/sessions/session-induction.md",
+    ]
+    problem = (project / created[0]).read_text(encoding="utf-8")
+    for key in ("id: problem-02", "type: problem", "title: 新问题：责任落实不到位", "source:", "report: [report-01]",
+                "tags: [主体责任]", "## 主要表现", "## 原因分析", "TODO"):
+        assert key in problem, key
+    assert "problems: [problem-01, problem-02]" in (project / created[1]).read_text(encoding="utf-8")
+
+    check = run_script(project, "check.py")
+    assert check.returncode == 0, output(check)
+    assert f"检查通过：{len(MINIMAL_DOCS) + len(created)} 个页面，{MINIMAL_ITEMS + len(created)} 个条目" in output(check)
+    assert "docs/problems/problem-02.md:7:9: 警告：还有待填写的内容（TODO）" in output(check)
+    strict = run_script(project, "check.py", "--strict")
+    assert strict.returncode == 1, output(strict)
+
+    build = run_mkdocs(project)
+    assert build.ok, build.output
+    page = build.html("problems/problem-02/index.html")
+    assert "新问题：责任落实不到位" in page and "主要表现" in page
+    assert "新措施" in build.html("problems/problem-01/index.html")  # backlink from the new measure
+    assert "廉政档案" in build.html("terms/index.html")
+
+
+def test_new_measure_requires_problems(minimal_project: Path):
+    result = run_script(minimal_project, "new.py", "measure", "没有对应问题的措施")
+    assert result.returncode == 1
+    assert "--problems problem-01,problem-02" in result.stderr
+    assert not (minimal_project / "docs" / "measures" / "measure-02.md").exists()
+    assert_clean(result)
+
+
+def test_new_rejects_bad_ids_and_unknown_targets(minimal_project: Path):
+    cases = [
+        (("policy", "没有编号的政策"), "请用 --id 给出编号"),
+        (("term", "术语", "--id", "Term_Bad"), "格式不对"),
+        (("term", "术语", "--id", "yigang"), "应以 term- 开头"),
+        (("problem", "问题", "--policies", "policy-nope"), "“policy-nope”不存在"),
+        (("problem", "问题", "--policies", "term-yigang"), "“term-yigang”是术语"),
+        (("problem", "问题", "--tags", "没登记的标签"), "没有在 data/tags.yml 中登记"),
+        (("session", "培训", "--id", "session-a", "--date", "2026-02-30"), "不是有效日期"),
+        (("term", "术语", "--id", "term-a", "--date", "2026-02-03"), "--date 只用于 session 页面"),
+    ]
+    for args, message in cases:
+        result = run_script(minimal_project, "new.py", *args)
+        assert result.returncode == 1, (args, output(result))
+        assert message in result.stderr, (args, result.stderr)
+        assert_clean(result)
+    assert sorted(p.name for p in (minimal_project / "docs" / "problems").iterdir()) == ["checklist.md", "index.md", "problem-01.md"]
+
+
+def test_new_refuses_to_overwrite(minimal_project: Path):
+    # A page that exists under the chosen name but cannot be read (so its id is unknown).
+    stray = minimal_project / "docs" / "terms" / "term-new.md"
+    stray.write_text("---\nid: term-new\ntitle: [未闭合\n---\n", encoding="utf-8")
+    result = run_script(minimal_project, "new.py", "term", "新术语", "--id", "term-new")
+    assert result.returncode == 1
+    assert "已经存在，不会覆盖" in result.stderr
+    assert stray.read_text(encoding="utf-8") == "---\nid: term-new\ntitle: [未闭合\n---\n"
+
+    # An id already in use, under any type.
+    result = run_script(minimal_project, "new.py", "policy", "重名", "--id", "policy-alpha")
+    assert result.returncode == 1
+    assert "已被 docs/policies/policy-alpha.md 使用" in result.stderr
+
+    # Running the same command twice never replaces the first page.
+    first = run_script(minimal_project, "new.py", "term", "另一个术语", "--id", "term-other")
+    assert first.returncode == 0, output(first)
+    path = minimal_project / first.stdout.strip()
+    path.write_text(re.sub(r"(?m)^definition: .*$", "definition: 编辑写好的释义", path.read_text(encoding="utf-8")), encoding="utf-8")
+    again = run_script(minimal_project, "new.py", "term", "另一个术语", "--id", "term-other")
+    assert again.returncode == 1
+    assert "编辑写好的释义" in path.read_text(encoding="utf-8")
+
+
+def test_new_never_reuses_a_number(minimal_project: Path):
+    # problem-03 exists (problem-02 was deleted): the next number is 04, not 02.
+    page = textwrap.dedent(MINIMAL_DOCS["problems/problem-01.md"]).lstrip("\n").replace("problem-01", "problem-03")
+    (minimal_project / "docs" / "problems" / "problem-03.md").write_text(page, encoding="utf-8")
+    result = run_script(minimal_project, "new.py", "problem", "又一个问题")
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip() == "docs/problems/problem-04.md"
+
+
+# -- check.py ------------------------------------------------------------------------
+
+
+def test_check_strict_passes_real_docs(tmp_path: Path):
+    """CI runs the editors' check on the real knowledge base: no errors, no TODO left, no
+    half-width punctuation between Chinese characters."""
+    project = make_project(tmp_path / "project")
+    result = run_script(project, "check.py", "--strict")
+    assert result.returncode == 0, output(result)
+    assert "检查通过" in result.stderr
+
+
+def test_check_passes_minimal_docs(minimal_project: Path):
+    result = run_script(minimal_project, "check.py")
+    assert result.returncode == 0, output(result)
+    assert f"检查通过：{len(MINIMAL_DOCS)} 个页面，{MINIMAL_ITEMS} 个条目" in result.stderr
+    assert "警告" not in result.stderr
+
+
+BROKEN_PROBLEM = """\
+---
+id: problem-02
+type: problem
+title: 坏问题
+tag: [主体责任]
+source: 测试报告 二、2
+---
+## 主要表现
+
+- 表现。
+
+## 原因分析
+
+原因。
+"""
+
+
+def test_check_names_file_and_line(tmp_path: Path):
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "problems/problem-02.md": BROKEN_PROBLEM})
+    result = run_script(project, "check.py")
+    assert result.returncode == 1
+    assert "docs/problems/problem-02.md:5: 未知的键“tag”（是不是想写 tags？）" in result.stderr
+    assert "检查未通过：发现 1 处错误" in result.stderr
+    assert_clean(result)
+
+
+def test_check_reports_content_errors_without_traceback(tmp_path: Path):
+    gbk = textwrap.dedent(MINIMAL_DOCS["problems/problem-01.md"]).lstrip("\n").encode("gb18030")
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "problems/problem-01.md": gbk})
+    result = run_script(project, "check.py")
+    assert result.returncode == 1
+    assert re.search(r"docs/problems/problem-01\.md:\d+: 文件不是 UTF-8 编码", result.stderr), result.stderr
+    assert_clean(result)
+
+    # A macro with an unknown id only fails when the page renders; check.py renders every page.
+    project = make_project(tmp_path / "render", {**MINIMAL_DOCS, "guide/tags.md": "---\ntitle: 标签\n---\n# 标签\n\n{{ link(\"problem-77\") }}\n"})
+    result = run_script(project, "check.py")
+    assert result.returncode == 1
+    assert "docs/guide/tags.md:6: 宏调用出错：找不到编号“problem-77”" in result.stderr
+    assert_clean(result)
+
+
+def test_check_reports_broken_settings_without_traceback(minimal_project: Path):
+    tags = minimal_project / "data" / "tags.yml"
+    tags.write_text("主体责任: 说明\n 监督执纪: 说明: 多余的冒号\n", encoding="utf-8")
+    result = run_script(minimal_project, "check.py")
+    assert result.returncode == 1
+    assert "data/tags.yml:2: 不是有效的 YAML" in result.stderr
+    assert_clean(result)
+
+    tags.write_text("主体责任: 说明\n", encoding="utf-8")
+    config = minimal_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r'(?m)^    city: .*$', "    city:", text), encoding="utf-8")
+    result = run_script(minimal_project, "check.py")
+    assert result.returncode == 1
+    assert re.search(r"mkdocs\.yml:\d+: extra\.org\.city 没有填写", result.stderr), result.stderr
+    assert_clean(result)
+
+    config.write_text("site_name: 测试\n  nav: : :\n", encoding="utf-8")
+    for script in ("check.py", "new.py", "build.py"):
+        args = ("problem", "标题") if script == "new.py" else ()
+        result = run_script(minimal_project, script, *args)
+        assert result.returncode == 1, (script, output(result))
+        assert "mkdocs.yml:2: 不是有效的 YAML" in result.stderr, (script, result.stderr)
+        assert_clean(result)
+
+
+def test_check_both_audiences(tmp_path: Path):
+    internal = "---\nid: policy-secret\ntype: policy\ntitle: 内部政策\nsource: 内部资料\naudience: internal\n---\n## 概述\n\n内部。\n"
+    guide = "---\ntitle: 使用说明\n---\n# 使用说明\n\n见[内部政策](../policies/policy-secret.md)。\n"
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "policies/policy-secret.md": internal, "guide/index.md": guide})
+    result = run_script(project, "check.py")
+    assert result.returncode == 1
+    # Found only by the public build, and labelled so.
+    assert "docs/guide/index.md:6: [公开版] 链接“../policies/policy-secret.md”指向内部页面" in result.stderr
+
+
+def test_check_path_filter(tmp_path: Path):
+    broken_measure = textwrap.dedent(MINIMAL_DOCS["measures/measure-01.md"]).lstrip("\n").replace("## 工作要求", "## 要求")
+    project = make_project(tmp_path / "project", {
+        **MINIMAL_DOCS, "problems/problem-02.md": BROKEN_PROBLEM, "measures/measure-01.md": broken_measure})
+    everything = run_script(project, "check.py")
+    assert "problem-02.md:5" in everything.stderr and "measure-01.md" in everything.stderr
+
+    only = run_script(project, "check.py", "docs/problems/problem-02.md")
+    assert only.returncode == 1
+    assert "problem-02.md:5" in only.stderr
+    assert "measure-01.md" not in only.stderr
+    assert "另有 1 处错误在其他文件中" in only.stderr
+
+    folder = run_script(project, "check.py", "docs/measures")
+    assert "measure-01.md" in folder.stderr and "problem-02.md" not in folder.stderr
+
+    clean = run_script(project, "check.py", "docs/terms/term-yigang.md")
+    assert clean.returncode == 0, output(clean)
+    assert "检查通过：1 个页面，1 个条目" in clean.stderr
+
+    outside = run_script(project, "check.py", "mkdocs.yml")
+    assert outside.returncode == 2
+    assert "不在知识库的 docs 目录" in outside.stderr
+
+
+TYPOGRAPHY_PAGE = """\
+---
+title: 排版
+---
+# 排版
+
+正文里写错了,这里是半角逗号(还有括号)。
+English, and 中文, mixed: 不算。见[使用说明](../guide/index.md#培训离线包和讲义)。`代码,代码`
+
+```text
+代码块里的中文,中文(不检查)
+```
+"""
+
+
+def test_check_cjk_punctuation(tmp_path: Path):
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "guide/typography.md": TYPOGRAPHY_PAGE})
+    result = run_script(project, "check.py", "docs/guide/typography.md")
+    assert result.returncode == 0, output(result)
+    warnings = [line for line in result.stderr.splitlines() if ": 警告：" in line]
+    assert warnings == [
+        "docs/guide/typography.md:6:7: 警告：中文之间用了半角逗号“,”，应改为全角“，”",
+        "docs/guide/typography.md:6:15: 警告：中文之间用了半角左括号“(”，应改为全角“（”",
+        "docs/guide/typography.md:6:20: 警告：中文之间用了半角右括号“)”，应改为全角“）”",
+    ], result.stderr
+    assert "另有 3 条警告" in result.stderr
+    strict = run_script(project, "check.py", "--strict", "docs/guide/typography.md")
+    assert strict.returncode == 1
+
+
+# -- build.py ------------------------------------------------------------------------
+
+
+def test_build_replaces_site_only_on_success(minimal_project: Path):
+    """The engine checks links and anchors before anything is built, except anchors into pages
+    whose headings come from macros (problems/checklist.md): only mkdocs sees those, at render
+    time, after it has emptied its output folder. build.py must keep the old site then."""
+    project = minimal_project
+    site = project / "site"
+    first = run_script(project, "build.py")
+    assert first.returncode == 0, output(first)
+    assert "构建成功" in first.stderr
+    assert (site / "index.html").exists() and (site / "problems" / "problem-01" / "index.html").exists()
+    assert oct(site.stat().st_mode & 0o777) != oct(0o700)  # readable by a web server, not mkdtemp's 0700
+    (site / "marker.txt").write_text("旧站点", encoding="utf-8")
+
+    guide = project / "docs" / "guide" / "index.md"
+    good = guide.read_text(encoding="utf-8")
+    guide.write_text(good + "\n见[问题清单](../problems/checklist.md#不存在的锚点)。\n", encoding="utf-8")
+    assert run_script(project, "check.py").returncode == 0  # passes the engine's checks ...
+    failed = run_script(project, "build.py")  # ... but mkdocs --strict fails on the anchor
+    assert failed.returncode == 1
+    assert "does not contain an anchor '#不存在的锚点'" in failed.stderr
+    assert "构建失败" in failed.stderr and "未被改动" in failed.stderr
+    assert (site / "marker.txt").read_text(encoding="utf-8") == "旧站点"
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]  # no temp or backup left
+    assert_clean(failed)
+
+    guide.write_text(good, encoding="utf-8")
+    second = run_script(project, "build.py", "--audience", "internal", "--site-dir", "site")
+    assert second.returncode == 0, output(second)
+    assert not (site / "marker.txt").exists()
+    assert (site / "index.html").exists()
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
+
+
+def test_build_refuses_to_replace_a_folder_that_is_not_a_site(minimal_project: Path):
+    result = run_script(minimal_project, "build.py", "--site-dir", "kb")
+    assert result.returncode == 1
+    assert "不予替换" in result.stderr
+    assert (minimal_project / "kb" / "model.py").exists()
+
+
+# -- bench.py ------------------------------------------------------------------------
+
+
+def test_bench_json(minimal_project: Path):
+    result = run_script(minimal_project, "bench.py", "--items", "30", "--json")
+    assert result.returncode == 0, output(result)
+    stats = json.loads(result.stdout)
+    assert set(stats) == {"items", "pages", "build_seconds", "site_mb", "largest_page_kb", "largest_page",
+                          "search_index_kb", "average_page_kb"}
+    assert stats["items"] == 30
+    assert stats["pages"] > 30
+    assert 0 < stats["average_page_kb"] <= stats["largest_page_kb"]
+    assert stats["site_mb"] > 0 and stats["search_index_kb"] > 0 and stats["build_seconds"] > 0
+
+
+# -- CONTRIBUTING.md -----------------------------------------------------------------
+
+
+def test_contributing_lists_every_key_of_every_type():
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for spec in model.TYPES.values():
+        # Each type has a table headed "### <label>（<name>）" listing its keys as `key`.
+        match = re.search(rf"^### {spec.label}（{spec.name}）\n(.*?)(?=^### |^## )", text, re.S | re.M)
+        assert match, f"CONTRIBUTING.md 缺少 {spec.name} 的键表"
+        rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", match.group(1), re.M))
+        fields = {f.name: f.required for f in model.COMMON_FIELDS + spec.fields}
+        expected = {**fields, **{key: key in spec.required_relations for key in spec.relations}}
+        assert set(rows) == set(expected), (spec.name, sorted(set(rows) ^ set(expected)))
+        for key, required in expected.items():
+            assert ("必填" in rows[key]) == required, (spec.name, key, rows[key])
+        for section in spec.sections:
+            assert f"## {section}" in match.group(1), (spec.name, section)
+    for value in model.POLICY_KINDS + model.MEASURE_STATUSES + model.THEME_KEYS:
+        assert value in text, value
+    tags = yaml.safe_load((REPO / "data" / "tags.yml").read_text(encoding="utf-8"))
+    for tag in tags:
+        assert tag in text, f"CONTRIBUTING.md 的标签列表缺少“{tag}”"
