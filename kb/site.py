@@ -47,6 +47,11 @@ class BuildInfo:
     def as_dict(self) -> dict:
         return {"date": self.date, "version": self.version}
 
+    @property
+    def notice(self) -> str:
+        """The line every page's footer, the offline bundle and the handout carry."""
+        return f"构建于 {self.date} · 版本 {self.version} · 内容以在线版为准"
+
 
 def build_info(project_dir: Path, environ=os.environ) -> BuildInfo:
     """Build date and version from SOURCE_DATE_EPOCH or the last commit, never the clock,

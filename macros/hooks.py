@@ -64,7 +64,7 @@ def on_config(config):
     engine.state.set_current(kb)
     engine.search_index.register_words(kb.glossary_words())
     config.extra["kb_audience"] = audience
-    config.copyright = f"{config.copyright or ''} 构建于 {info.date} · 版本 {info.version} · 内容以在线版为准".strip()
+    config.copyright = f"{config.copyright or ''} {info.notice}".strip()
     return config
 
 

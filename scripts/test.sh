@@ -5,9 +5,10 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# Browser tests drive Debian's chromium; PDF checks need pdftotext; handouts need a CJK font
-# whose PDF text extracts as real characters (see scripts/handout.py).
-packages=(chromium poppler-utils fonts-wqy-zenhei)
+# Browser tests drive Debian's chromium; PDF checks need pdftotext; handouts print with
+# WenQuanYi Micro Hei, whose PDF text extracts as real characters (Noto CJK's turns some into
+# radicals, see scripts/handout.py); Zen Hei is the fallback the older tests were written with.
+packages=(chromium poppler-utils fonts-wqy-zenhei fonts-wqy-microhei)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
