@@ -134,8 +134,15 @@ def bullet_points(markdown: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
 
 
+# Above this many problems the checklist and self-check list titles and links only, so
+# that no page grows with the whole knowledge base; the full text is on each problem page.
+MAX_FULL_CHECKLIST = 60
+
+
 def problem_checklist(index: ContentIndex, from_path: str) -> str:
     """问题清单: every problem with its manifestations, causes and the measures that answer it."""
+    if len(index.of_type("problem")) > MAX_FULL_CHECKLIST:
+        return _compact_problem_list(index, from_path, "主要表现、原因分析见各问题页面")
     parts = []
     for number, problem in enumerate(index.of_type("problem"), start=1):
         measures = index.referring(problem, "measure", "problems")
@@ -212,8 +219,18 @@ def glossary(index: ContentIndex, from_path: str) -> str:
     return "\n".join(lines)
 
 
+def _compact_problem_list(index: ContentIndex, from_path: str, where: str) -> str:
+    lines = [f"问题较多（{len(index.of_type('problem'))} 个），这里只列标题和整改措施；{where}。", ""]
+    for number, problem in enumerate(index.of_type("problem"), start=1):
+        measures = "、".join(link(index, from_path, m, m.id) for m in index.referring(problem, "measure", "problems"))
+        lines.append(f"- {link(index, from_path, problem, f'问题{ordinal(number)}：{problem.title}')}" + (f"（整改措施：{measures}）" if measures else ""))
+    return "\n".join(lines) + "\n"
+
+
 def self_check(index: ContentIndex, from_path: str) -> str:
     """自查清单: the report's manifestations as a checklist, grouped by problem."""
+    if len(index.of_type("problem")) > MAX_FULL_CHECKLIST:
+        return _compact_problem_list(index, from_path, "请打开各问题页面逐条对照“主要表现”")
     lines = []
     for number, problem in enumerate(index.of_type("problem"), start=1):
         lines += [f"### 对照问题{ordinal(number)}：{problem.title}", ""]

@@ -9,6 +9,7 @@ the size of Chinese text.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -36,14 +37,27 @@ def register_words(words) -> None:
 
 
 def subwords(text: str) -> list[str]:
-    plain = text.replace("\u200b", "")
+    """Sub-words of the compounds in `text` that are not already tokens of it.
+
+    Material has already cut the text into tokens joined by zero-width spaces;
+    only tokens longer than two Han characters can hide a sub-word, so only
+    those are cut again (and each distinct token once per build)."""
+    tokens = [t for t in re.split(r"[\u200b\s]+", text) if t]
+    if "\u200b" not in text:
+        tokens = [w for run in _HAN.findall(text) for w in jieba.cut(run)]
+    present = set(tokens)
     words: dict[str, None] = {}
-    for run in _HAN.findall(plain):
-        whole = set(jieba.cut(run))
-        for word in jieba.cut_for_search(run):
-            if len(word) > 1 and word not in whole:
-                words[word] = None
+    for token in tokens:
+        if len(token) > 2 and _HAN.fullmatch(token):
+            for word in _search_cut(token):
+                if word not in present:
+                    words[word] = None
     return list(words)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _search_cut(token: str) -> tuple[str, ...]:
+    return tuple(w for w in jieba.cut_for_search(token) if len(w) > 1 and w != token)
 
 
 def enrich(index: dict) -> dict:

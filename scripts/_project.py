@@ -11,7 +11,6 @@ import logging
 import os
 from pathlib import Path
 import shutil
-import subprocess
 import sys
 
 import yaml
@@ -26,7 +25,7 @@ from kb.loader import Content, load_content, load_tags  # noqa: E402
 from kb.site import BuildInfo, KnowledgeBase, build_info  # noqa: E402
 
 # What a copy of the project needs to build (docs come separately).
-ENGINE_PARTS = ("mkdocs.yml", "kb", "macros", "data", "overrides", "vendor")
+ENGINE_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor")
 
 AUDIENCE_LABELS = {"public": "公开版", "internal": "内部版"}
 
@@ -247,7 +246,7 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
 
 
 def copy_engine(target: Path, project_dir: Path = PROJECT_DIR) -> Path:
-    """Copy what a build needs (config, engine, data, theme overrides) into `target`;
+    """Copy what a build needs (config, engine, data, vendored assets) into `target`;
     the caller writes target/docs."""
     target.mkdir(parents=True, exist_ok=True)
     for part in ENGINE_PARTS:
@@ -259,24 +258,13 @@ def copy_engine(target: Path, project_dir: Path = PROJECT_DIR) -> Path:
     return target
 
 
-def last_commit_epoch(project_dir: Path = PROJECT_DIR) -> str | None:
-    try:
-        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project_dir,
-                                capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    value = result.stdout.strip()
-    return value if result.returncode == 0 and value.isdigit() else None
-
-
 def mkdocs_environment(project_dir: Path = PROJECT_DIR, **extra: str) -> dict[str, str]:
     """Environment for a reproducible `mkdocs build`."""
     env = dict(os.environ)
     env.setdefault("NO_MKDOCS_2_WARNING", "1")
     if not env.get("SOURCE_DATE_EPOCH"):
-        epoch = last_commit_epoch(project_dir)
-        if epoch:
-            env["SOURCE_DATE_EPOCH"] = epoch
+        # The same date the build itself would take: the last commit's, never the clock.
+        env["SOURCE_DATE_EPOCH"] = str(int(build_info(project_dir).timestamp.timestamp()))
     env.update(extra)
     return env
 

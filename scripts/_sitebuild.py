@@ -22,6 +22,7 @@ Strictness is mkdocs' own `--strict`: every WARNING of the `mkdocs` loggers
 """
 from __future__ import annotations
 
+import argparse
 from dataclasses import replace
 import logging
 import os
@@ -58,6 +59,23 @@ class _MkdocsFormatter(logging.Formatter):
         if word and record.name.startswith("mkdocs"):
             return f"{word}：{message}"
         return message
+
+
+def parse_arguments(description: str, suffix: str, output_help: str, session_help: str,
+                    argv: list[str] | None) -> argparse.Namespace:
+    """The options bundle.py and handout.py share; `--output` must end in `suffix`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--output", required=True, type=Path, help=output_help)
+    parser.add_argument("--session", metavar="ID", help=session_help)
+    parser.add_argument("--audience", choices=model.AUDIENCES, default=model.DEFAULT_AUDIENCE,
+                        help="public（公开版，默认）或 internal（内部版）")
+    parser.add_argument("--verbose", action="store_true", help="显示 mkdocs 的全部日志")
+    args = parser.parse_args(argv)
+    args.output = args.output.expanduser().resolve()
+    if args.output.suffix.lower() != suffix:
+        parser.error(f"--output 应是 {suffix} 文件，不能是 {args.output.name}")
+    quiet_build_logs(args.verbose)
+    return args
 
 
 def quiet_build_logs(verbose: bool = False) -> None:

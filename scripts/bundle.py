@@ -20,7 +20,6 @@ iframe-worker（vendor/iframe-worker，见 scripts/vendor.sh），不从任何 C
 """
 from __future__ import annotations
 
-import argparse
 import html
 import json
 from pathlib import Path
@@ -31,7 +30,7 @@ import time
 from _offline import make_reproducible_zip
 from _project import AUDIENCE_LABELS, Project, setup_logging
 from _sitebuild import (BuildFailed, build_offline_site, find_session, human_size,
-                        load_knowledge_base, prepare_environment, quiet_build_logs)
+                        load_knowledge_base, parse_arguments, prepare_environment)
 
 from kb import model
 from kb.site import BuildInfo
@@ -111,17 +110,9 @@ def write_text(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="打包培训离线包（zip，解压后双击 index.html 离线浏览）。")
-    parser.add_argument("--output", required=True, type=Path, help="输出的 zip 文件，如 培训离线包.zip")
-    parser.add_argument("--session", metavar="ID", help="培训专题编号：离线包打开时直接进入该专题页")
-    parser.add_argument("--audience", choices=model.AUDIENCES, default=model.DEFAULT_AUDIENCE,
-                        help="public（公开版，默认）或 internal（内部版）")
-    parser.add_argument("--verbose", action="store_true", help="显示 mkdocs 的全部日志")
-    args = parser.parse_args(argv)
-    output = args.output.expanduser().resolve()
-    if output.suffix.lower() != ".zip":
-        parser.error(f"--output 应是 .zip 文件，不能是 {args.output}")
-    quiet_build_logs(args.verbose)
+    args = parse_arguments("打包培训离线包（zip，解压后双击 index.html 离线浏览）。", ".zip", "输出的 zip 文件，如 培训离线包.zip",
+                           "培训专题编号：离线包打开时直接进入该专题页", argv)
+    output = args.output
 
     project = Project.load()
     label = AUDIENCE_LABELS[args.audience]

@@ -18,7 +18,6 @@ pdftotext 找出每个条目所在的页，填进目录后再打印一遍。
 """
 from __future__ import annotations
 
-import argparse
 import html
 from pathlib import Path
 import re
@@ -31,7 +30,7 @@ import _offline
 from _handout_html import extract_article, rewrite_fragment, stylesheets
 from _project import AUDIENCE_LABELS, Project, setup_logging
 from _sitebuild import (BuildFailed, build_offline_site, find_session, human_size, load_knowledge_base,
-                        prepare_environment, quiet_build_logs)
+                        parse_arguments, prepare_environment)
 
 from kb import model
 from kb.render import ordinal
@@ -275,17 +274,9 @@ def check_text(output: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="生成打印讲义（PDF）：培训专题的条目，或整个知识库。")
-    parser.add_argument("--output", required=True, type=Path, help="输出的 PDF 文件，如 讲义.pdf")
-    parser.add_argument("--session", metavar="ID", help="培训专题编号；不给则收入全部条目")
-    parser.add_argument("--audience", choices=model.AUDIENCES, default=model.DEFAULT_AUDIENCE,
-                        help="public（公开版，默认）或 internal（内部版）")
-    parser.add_argument("--verbose", action="store_true", help="显示 mkdocs 的全部日志")
-    args = parser.parse_args(argv)
-    output = args.output.expanduser().resolve()
-    if output.suffix.lower() != ".pdf":
-        parser.error(f"--output 应是 .pdf 文件，不能是 {args.output}")
-    quiet_build_logs(args.verbose)
+    args = parse_arguments("生成打印讲义（PDF）：培训专题的条目，或整个知识库。", ".pdf", "输出的 PDF 文件，如 讲义.pdf",
+                           "培训专题编号；不给则收入全部条目", argv)
+    output = args.output
 
     project = Project.load()
     label = AUDIENCE_LABELS[args.audience]

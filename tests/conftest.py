@@ -13,7 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE_REPORT = REPO.parent / "shared" / "source" / "report.txt"
-PROJECT_PARTS = ("mkdocs.yml", "kb", "macros", "data", "overrides", "vendor", "scripts")
+PROJECT_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor", "scripts")
 
 
 @dataclass

@@ -116,9 +116,11 @@ def test_glossary_marks_first_occurrence_outside_links_and_headings():
 def test_search_keywords_add_subwords_of_compounds():
     assert "麻将" in subwords("杜绝打麻将")
     assert "措施" in subwords("整改措施")
-    index = enrich({"docs": [{"title": "t", "text": "打\u200b麻将"}, {"title": "English", "text": "only"}]})
+    index = enrich({"docs": [{"title": "t", "text": "杜绝\u200b打麻将"}, {"title": "English", "text": "only"},
+                             {"title": "t", "text": "打\u200b麻将"}]})
     assert "麻将" in index["docs"][0]["keywords"].split("\u200b")
     assert "keywords" not in index["docs"][1]
+    assert "keywords" not in index["docs"][2]  # 麻将 is already a token there
 
 
 def test_errors_sorted_and_summarised():
@@ -176,3 +178,12 @@ def test_matrix_becomes_a_list_when_the_grid_would_be_huge(kb, monkeypatch):
     listed = render.problem_measure_matrix(kb.index, "measures/matrix.md")
     assert "|" not in listed.split("\n")[2]
     assert "(../problems/problem-01.md \"主体责任压力传导不够\")：[measure-01](measure-01.md \"强化担当，落实责任\")○" in listed
+
+
+def test_checklists_list_titles_only_when_there_are_many_problems(kb, monkeypatch):
+    assert "重业务，轻清廉建设" in render.problem_checklist(kb.index, "problems/checklist.md")
+    monkeypatch.setattr(render, "MAX_FULL_CHECKLIST", 0)
+    compact = render.problem_checklist(kb.index, "problems/checklist.md")
+    assert "重业务，轻清廉建设" not in compact and "问题较多（1 个）" in compact
+    assert "[问题一：主体责任压力传导不够](problem-01.md" in compact and "measure-01" in compact
+    assert "- [ ]" not in render.self_check(kb.index, "self-check.md")
