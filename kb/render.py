@@ -104,6 +104,9 @@ def _same_group_types(label: str) -> set[str]:
     }.get(label, set())
 
 
+MAX_INDEX_WITH_RELATIONS = 100
+
+
 def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
     """Table of every visible item of a type: ID, title, key fields, linked relations."""
     spec = model.TYPES[type_name]
@@ -111,16 +114,20 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
     if not items:
         return f"暂无{model.TYPE_PLURAL_LABELS[type_name]}。"
     extra = [model.field_specs(spec)[name] for name in spec.index_columns]
-    header = ["编号", "标题"] + [f.label for f in extra] + ["摘要", "关联"]
+    # With many items the relations column would make the index outgrow any page; each item page has them.
+    with_relations = len(items) <= MAX_INDEX_WITH_RELATIONS
+    header = ["编号", "标题"] + [f.label for f in extra] + ["摘要"] + (["关联"] if with_relations else [])
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for item in items:
-        related = []
-        for label, links in index.grouped_links(item):
-            names = "、".join(link(index, from_path, entry.item, entry.item.id) for entry in links)
-            related.append(f"{label}：{names}")
         summary = item.summary or (item.get("definition") if type_name == "term" else "")
         cells = [item.id, link(index, from_path, item)] + [_cell(str(item.get(f.name) or "")) for f in extra]
-        cells += [_cell(summary or ""), "<br>".join(related)]
+        cells.append(_cell(summary or ""))
+        if with_relations:
+            related = []
+            for label, links in index.grouped_links(item):
+                names = "、".join(link(index, from_path, entry.item, entry.item.id) for entry in links)
+                related.append(f"{label}：{names}")
+            cells.append("<br>".join(related))
         rows.append("| " + " | ".join(cells) + " |")
     count = f"共 {len(items)} 项。"
     return count + "\n\n" + "\n".join(rows) + "\n"

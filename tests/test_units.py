@@ -187,3 +187,10 @@ def test_checklists_list_titles_only_when_there_are_many_problems(kb, monkeypatc
     assert "重业务，轻清廉建设" not in compact and "问题较多（1 个）" in compact
     assert "[问题一：主体责任压力传导不够](problem-01.md" in compact and "measure-01" in compact
     assert "- [ ]" not in render.self_check(kb.index, "self-check.md")
+
+
+def test_type_index_drops_relations_column_for_many_items(kb, monkeypatch):
+    assert "| 关联 |" in render.type_index(kb.index, "problems/index.md", "problem")
+    monkeypatch.setattr(render, "MAX_INDEX_WITH_RELATIONS", 0)
+    table = render.type_index(kb.index, "problems/index.md", "problem")
+    assert "| 关联 |" not in table and "measure-01" not in table and "[主体责任压力传导不够](problem-01.md)" in table
