@@ -35,8 +35,10 @@ class ContentIndex:
         self.by_type: dict[str, list[model.Item]] = defaultdict(list)
         self.by_tag: dict[str, list[model.Item]] = defaultdict(list)
         self.backlinks: dict[str, list[tuple[model.Item, model.Relation]]] = defaultdict(list)
+        self.positions: dict[str, int] = {}
         for item in self.items.values():
             self.by_type[item.type].append(item)
+            self.positions[item.id] = len(self.by_type[item.type])
             for tag in item.tags:
                 self.by_tag[tag].append(item)
             for relation in item.relations:

@@ -23,6 +23,15 @@ def ordinal(number: int) -> str:
     return str(number)
 
 
+# Report items are known by their number in the report (问题一, 措施二); the rest by title.
+SHORT_PREFIXES = {"report": "报告", "practice": "做法", "problem": "问题", "measure": "措施"}
+
+
+def short_label(index: ContentIndex, item: model.Item) -> str:
+    prefix = SHORT_PREFIXES.get(item.type)
+    return f"{prefix}{ordinal(index.positions[item.id])}" if prefix else item.title
+
+
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -125,12 +134,12 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
         if with_relations:
             related = []
             for label, links in index.grouped_links(item):
-                names = "、".join(link(index, from_path, entry.item, entry.item.id) for entry in links)
+                names = "、".join(link(index, from_path, entry.item, short_label(index, entry.item)) for entry in links)
                 related.append(f"{label}：{names}")
             cells.append("<br>".join(related))
         rows.append("| " + " | ".join(cells) + " |")
     count = f"共 {len(items)} 项。"
-    return count + "\n\n" + "\n".join(rows) + "\n"
+    return count + '\n\n<div class="kb-index" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
 
 
 def bullet_points(markdown: str) -> list[str]:
@@ -207,7 +216,7 @@ def _problem_measure_list(index: ContentIndex, from_path: str, problems: list[mo
     for number, problem in enumerate(problems, start=1):
         measures = index.referring(problem, "measure", "problems")
         marks = "、".join(
-            link(index, from_path, m, m.id) + ("○" if index.editorial_note(m, "problems", problem.id) else "")
+            link(index, from_path, m, short_label(index, m)) + ("○" if index.editorial_note(m, "problems", problem.id) else "")
             for m in measures
         ) or "尚未对应整改措施"
         lines.append(f"- {link(index, from_path, problem, f'问题{ordinal(number)}：{problem.title}')}：{marks}")
@@ -229,7 +238,7 @@ def glossary(index: ContentIndex, from_path: str) -> str:
 def _compact_problem_list(index: ContentIndex, from_path: str, where: str) -> str:
     lines = [f"问题较多（{len(index.of_type('problem'))} 个），这里只列标题和整改措施；{where}。", ""]
     for number, problem in enumerate(index.of_type("problem"), start=1):
-        measures = "、".join(link(index, from_path, m, m.id) for m in index.referring(problem, "measure", "problems"))
+        measures = "、".join(link(index, from_path, m, short_label(index, m)) for m in index.referring(problem, "measure", "problems"))
         lines.append(f"- {link(index, from_path, problem, f'问题{ordinal(number)}：{problem.title}')}" + (f"（整改措施：{measures}）" if measures else ""))
     return "\n".join(lines) + "\n"
 

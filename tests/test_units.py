@@ -177,7 +177,7 @@ def test_matrix_becomes_a_list_when_the_grid_would_be_huge(kb, monkeypatch):
     monkeypatch.setattr(render, "MAX_MATRIX_CELLS", 0)
     listed = render.problem_measure_matrix(kb.index, "measures/matrix.md")
     assert "|" not in listed.split("\n")[2]
-    assert "(../problems/problem-01.md \"主体责任压力传导不够\")：[measure-01](measure-01.md \"强化担当，落实责任\")○" in listed
+    assert "(../problems/problem-01.md \"主体责任压力传导不够\")：[措施一](measure-01.md \"强化担当，落实责任\")○" in listed
 
 
 def test_checklists_list_titles_only_when_there_are_many_problems(kb, monkeypatch):
