@@ -15,6 +15,7 @@ from . import model, render, templating
 from .errors import ContentError, ContentErrors
 from .html_safety import check_html_safety
 from .exports import EXPORT_FILES
+from .glossary import TermMark
 from .index import ContentIndex
 from .links import check_links
 from .loader import Content, load_content, load_tags
@@ -180,6 +181,15 @@ class KnowledgeBase:
 
     def glossary_terms(self) -> list[model.Item]:
         return self.index.of_type("term")
+
+    def term_marks(self, page_path: str, href_for) -> list[TermMark]:
+        """The glossary terms to mark on a page (not the term's own page); `href_for`
+        turns a docs path into a URL relative to the page."""
+        return [
+            TermMark(surface, href_for(term.path), term.get("definition"))
+            for term in self.glossary_terms() if term.path != page_path
+            for surface in [term.title, *(term.get("aliases") or [])]
+        ]
 
     def glossary_words(self) -> list[str]:
         """Every surface form of every visible term: titles and aliases."""

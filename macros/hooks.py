@@ -63,7 +63,6 @@ def on_config(config):
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
     engine.search_index.register_words(kb.glossary_words())
-    config.extra["kb_audience"] = audience
     config.copyright = f"{config.copyright or ''} {info.notice}".strip()
     return config
 
@@ -81,14 +80,9 @@ def on_files(files, config):
 
 def on_page_content(html, page, config, files):
     kb = engine.state.current()
-    marks = []
-    for term in kb.glossary_terms():
-        if term.path == page.file.src_uri:
-            continue
-        href = get_relative_url(files.get_file_from_path(term.path).url, page.url)
-        for surface in [term.title, *(term.get("aliases") or [])]:
-            marks.append(engine.glossary.TermMark(surface, href, term.get("definition")))
-    return engine.glossary.mark_terms(html, marks)
+    def href_for(path):
+        return get_relative_url(files.get_file_from_path(path).url, page.url)
+    return engine.glossary.mark_terms(html, kb.term_marks(page.file.src_uri, href_for))
 
 
 @event_priority(-50)  # after the search plugin wrote the index, before `offline` copies it
