@@ -20,7 +20,6 @@ class Link:
     item: model.Item
     label: str
     editorial: str | None = None
-    incoming: bool = False
 
 
 class ContentIndex:
@@ -80,7 +79,7 @@ class ContentIndex:
             if target is not None:
                 result.append(Link(target, model.outgoing_label(item.type, relation.key), relation.editorial))
         for source, relation in self.backlinks.get(item.id, []):
-            result.append(Link(source, model.incoming_label(source.type, relation.key), relation.editorial, incoming=True))
+            result.append(Link(source, model.incoming_label(source.type, relation.key), relation.editorial))
         return result
 
     def grouped_links(self, item: model.Item) -> list[tuple[str, list[Link]]]:

@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 from pymdownx.slugs import slugify
 
 from .errors import ContentError
-from .loader import Content, headings
-from .markdown_text import link_targets
+from .loader import Content
+from .markdown_text import headings, link_targets
 
 SLUGIFY = slugify(case="lower")
 # Anchors every item page gets from the renderers.

@@ -16,11 +16,10 @@ import yaml
 from . import model
 from .errors import ContentError
 from .frontmatter import SourcePage, read_page
+from .markdown_text import headings, sections as markdown_sections
 
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._/\-]+$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ORG_VARIABLE = re.compile(r"\{\{\s*org\.(\w+)\s*\}\}")
 RENDER_MACROS_HINT = "知识库不允许关闭模板沙箱，请删除这一行"
 
@@ -144,11 +143,10 @@ def _build_item(page: Page, content: Content) -> None:
                      "编号必须唯一且不能重复使用，请换一个新编号，并把文件名改成“新编号.md”")
             else:
                 _err(content, page, lines.get("id"), f"{spec.label}页面应保存为 docs/{expected}", "文件名必须与 id 一致，并放在该类型的目录下")
-    for section in spec.sections:
-        if not _section_text(page.source.body, section).strip():
-            _err(content, page, page.source.body_line, f"{spec.label}页面缺少“## {section}”一节或该节为空", f"请在正文中加入“## {section}”小标题并写明内容")
-    sections = {name: _section_text(page.source.body, name) for name in _section_names(page.source.body)}
+    sections = markdown_sections(page.source.body)
     for name in spec.sections:
+        if not sections.get(name, "").strip():
+            _err(content, page, page.source.body_line, f"{spec.label}页面缺少“## {name}”一节或该节为空", f"请在正文中加入“## {name}”小标题并写明内容")
         sections[name] = _reusable_section(sections.get(name, ""), name, page, content)
     relations = _read_relations(spec, page, content)
     if len(content.errors) > errors_before or item_id is None:
@@ -370,48 +368,3 @@ def _key_for_type(type_name: str) -> str:
         if target == type_name:
             return key
     return "（无对应的关系键）"
-
-
-def _section_names(body: str) -> list[str]:
-    names = []
-    in_fence = False
-    for line in body.split("\n"):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        heading = _HEADING.match(line)
-        if not in_fence and heading and len(heading.group(1)) == 2:
-            names.append(heading.group(2).strip())
-    return names
-
-
-def _section_text(body: str, name: str) -> str:
-    """The Markdown under `## name` up to the next heading of level 1 or 2."""
-    collected: list[str] = []
-    inside = in_fence = False
-    for line in body.split("\n"):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _HEADING.match(line)
-        if heading and len(heading.group(1)) <= 2:
-            if inside:
-                break
-            inside = len(heading.group(1)) == 2 and heading.group(2).strip() == name
-            continue
-        if inside:
-            collected.append(line)
-    return "\n".join(collected).strip("\n")
-
-
-def headings(body: str) -> list[tuple[int, int, str]]:
-    """(line offset in body, level, text) of every Markdown heading outside code fences."""
-    found = []
-    in_fence = False
-    for offset, line in enumerate(body.split("\n")):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        heading = None if in_fence else _HEADING.match(line)
-        if heading:
-            found.append((offset, len(heading.group(1)), heading.group(2).strip()))
-    return found

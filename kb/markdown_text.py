@@ -8,21 +8,51 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+\1")
 
 
-def prose_lines(body: str) -> Iterator[tuple[int, str]]:
-    """(0-based offset, line) for lines outside fenced code, with inline code blanked."""
+def fenced_lines(body: str) -> Iterator[tuple[int, str, bool]]:
+    """(0-based offset, line, whether the line is fenced code or a fence itself)."""
     fence = None
     for offset, line in enumerate(body.split("\n")):
         match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)[0]
-            if fence is None:
-                fence = marker
-                continue
-            if fence == marker:
-                fence = None
-                continue
-        if fence is None:
+        if match and fence is None:
+            fence = match.group(1)[0]
+            yield offset, line, True
+        elif match and fence == match.group(1)[0]:
+            fence = None
+            yield offset, line, True
+        else:
+            yield offset, line, fence is not None
+
+
+def prose_lines(body: str) -> Iterator[tuple[int, str]]:
+    """(0-based offset, line) for lines outside fenced code, with inline code blanked."""
+    for offset, line, in_code in fenced_lines(body):
+        if not in_code:
             yield offset, _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+
+
+def headings(body: str) -> list[tuple[int, int, str]]:
+    """(line offset in body, level, text) of every Markdown heading outside code fences."""
+    found = []
+    for offset, line, in_code in fenced_lines(body):
+        heading = None if in_code else _HEADING.match(line)
+        if heading:
+            found.append((offset, len(heading.group(1)), heading.group(2).strip()))
+    return found
+
+
+def sections(body: str) -> dict[str, str]:
+    """The Markdown under each `## heading`, up to the next heading of level 1 or 2."""
+    lines = body.split("\n")
+    bounds = [(offset, level, text) for offset, level, text in headings(body) if level <= 2]
+    result = {}
+    for position, (offset, level, text) in enumerate(bounds):
+        if level == 2:
+            end = bounds[position + 1][0] if position + 1 < len(bounds) else len(lines)
+            result.setdefault(text, "\n".join(lines[offset + 1:end]).strip("\n"))
+    return result
 
 
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")

@@ -217,10 +217,6 @@ def incoming_label(source_type: str, key: str) -> str:
     return INCOMING_LABELS.get((source_type, key), CITED_BY_LABEL)
 
 
-def folder_types() -> dict[str, str]:
-    return {spec.folder: spec.name for spec in TYPES.values()}
-
-
 @dataclass
 class Relation:
     key: str

@@ -93,24 +93,14 @@ def page_footer(index: ContentIndex, item: model.Item) -> str:
         lines.append("")
         for entry in links:
             note = f" <small>（编辑归纳：{entry.editorial}）</small>" if entry.editorial else ""
-            badge = "" if entry.item.type in _same_group_types(label) else f"{entry.item.spec.label} · "
+            # Every group heading names one type except "被引用于", which mixes them.
+            badge = f"{entry.item.spec.label} · " if label == model.CITED_BY_LABEL else ""
             lines.append(f"- {badge}{link(index, item.path, entry.item)}{note}")
         lines.append("")
     lines += ["## 来源 {#kb-source}", "", item.source, ""]
     if any(r.editorial for r in item.relations) or any(r.editorial for _, r in index.backlinks.get(item.id, [])):
         lines += ["<small>标注“编辑归纳”的对应关系为本知识库编辑根据报告内容归纳，报告原文未逐条对应。</small>", ""]
     return "\n".join(lines)
-
-
-def _same_group_types(label: str) -> set[str]:
-    """Types whose links under `label` need no type badge, because the heading already says it."""
-    return {
-        "所属报告": {"report"}, "发现该问题的报告": {"report"}, "针对的问题": {"problem"},
-        "存在问题": {"problem"}, "整改措施": {"measure"}, "典型做法": {"practice"},
-        "落实该政策的典型做法": {"practice"}, "涉及该政策的问题": {"problem"},
-        "依据该政策的整改措施": {"measure"}, "相关政策": {"policy"}, "依据和引用的政策": {"policy"},
-        "相关术语": {"term"},
-    }.get(label, set())
 
 
 MAX_INDEX_WITH_RELATIONS = 100

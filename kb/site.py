@@ -22,9 +22,6 @@ from .loader import Content, load_content, load_tags
 
 AUDIENCE_ENV = "KB_AUDIENCE"
 
-# Redacted names of the source report, overridable in mkdocs.yml `extra.org`.
-DEFAULT_ORG = model.REDACTION_DEFAULTS
-
 MACRO_NAMES = (
     "link", "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
     "glossary", "self_check", "recent_changes", "tag_index", "ledger", "count",
@@ -123,7 +120,7 @@ class KnowledgeBase:
         """Load, validate and index everything; raise ContentErrors if anything is wrong."""
         docs_dir = Path(docs_dir)
         tags = load_tags(Path(tags_file)) if tags_file else {}
-        merged_org = {**DEFAULT_ORG, **{k: str(v) for k, v in (org or {}).items()}}
+        merged_org = {**model.REDACTION_DEFAULTS, **{k: str(v) for k, v in (org or {}).items()}}
         content = load_content(docs_dir, tags=tags, variables=merged_org)
         index = ContentIndex(content, audience)
         kb = cls(content, index, merged_org, site_name, info or build_info(docs_dir.parent), page_history(docs_dir))

@@ -95,8 +95,9 @@ def test_org_variables_render_in_sandbox(kb):
 def test_sandbox_refuses_payloads(kb, payload):
     with pytest.raises(ContentError) as error:
         kb.render_page("index.md", "第一行\n" + payload)
-    assert error.value.path == "index.md"
-    assert "os" not in str(error.value) or "不允许" in str(error.value) or "未知" in str(error.value)
+    # Line 2 of the body; index.md's body starts at file line 4.
+    assert (error.value.path, error.value.line) == ("index.md", 5)
+    assert "不允许" in error.value.message or "未知的宏或变量" in error.value.message
 
 
 def test_template_check_names_line():
@@ -194,3 +195,11 @@ def test_type_index_drops_relations_column_for_many_items(kb, monkeypatch):
     monkeypatch.setattr(render, "MAX_INDEX_WITH_RELATIONS", 0)
     table = render.type_index(kb.index, "problems/index.md", "problem")
     assert "| 关联 |" not in table and "measure-01" not in table and "[主体责任压力传导不够](problem-01.md)" in table
+
+
+def test_sections_ignore_headings_inside_code_fences():
+    from kb.markdown_text import headings, sections
+
+    body = "## 主要表现\n\n- 甲\n\n```\n## 不是标题\n```\n\n### 小节\n\n乙\n\n## 原因分析\n\n丙\n"
+    assert sections(body) == {"主要表现": "\n- 甲\n\n```\n## 不是标题\n```\n\n### 小节\n\n乙\n".strip("\n"), "原因分析": "丙"}
+    assert [h[2] for h in headings(body)] == ["主要表现", "小节", "原因分析"]
