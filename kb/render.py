@@ -78,7 +78,7 @@ def page_header(index: ContentIndex, item: model.Item) -> str:
         facts.append("**仅限内部**")
     lines = [breadcrumb(index, item), "", f"# {item.title}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
     if item.type == "term":
-        lines += [f"!!! abstract \"释义\"", f"    {item.get('definition')}", ""]
+        lines += ["!!! abstract \"释义\"", f"    {item.get('definition')}", ""]
     return "\n".join(lines)
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import time
 
 from _offline import IFRAME_WORKER_SITE_PATH, find_external_references, vendor_iframe_worker
-from _project import Project
+from _project import AUDIENCE_LABELS, Project
 
 from kb import model
 from kb.errors import ContentErrors
@@ -112,6 +112,14 @@ def load_knowledge_base(project: Project, audience: str, info: BuildInfo) -> Kno
         for error in errors.errors:
             log.error(str(replace(error, path=project.display_path(error.path))))
         raise BuildFailed(errors.summary()) from None
+
+
+def prepare_build(project: Project, audience: str, session_id: str | None) -> tuple[BuildInfo, KnowledgeBase, model.Item | None]:
+    """What bundle.py and handout.py do first: pin the build date, check the content, find the session."""
+    info = prepare_environment(project, audience)
+    log.info(f"检查内容（{AUDIENCE_LABELS[audience]}）…")
+    kb = load_knowledge_base(project, audience, info)
+    return info, kb, find_session(kb, session_id) if session_id else None
 
 
 def find_session(kb: KnowledgeBase, session_id: str) -> model.Item:

@@ -29,8 +29,7 @@ import time
 
 from _offline import make_reproducible_zip
 from _project import AUDIENCE_LABELS, Project, setup_logging
-from _sitebuild import (BuildFailed, build_offline_site, find_session, human_size,
-                        load_knowledge_base, parse_arguments, prepare_environment)
+from _sitebuild import BuildFailed, build_offline_site, human_size, parse_arguments, prepare_build
 
 from kb import model
 from kb.site import BuildInfo
@@ -118,10 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     label = AUDIENCE_LABELS[args.audience]
     started = time.monotonic()
     try:
-        info = prepare_environment(project, args.audience)
-        log.info(f"检查内容（{label}）…")
-        kb = load_knowledge_base(project, args.audience, info)
-        session = find_session(kb, args.session) if args.session else None
+        info, kb, session = prepare_build(project, args.audience, args.session)
         with tempfile.TemporaryDirectory(prefix="kb-bundle-") as temp:
             stage = Path(temp) / "bundle"
             site_dir = stage / SITE_SUBDIR if session else stage

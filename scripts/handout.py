@@ -29,8 +29,7 @@ import time
 import _offline
 from _handout_html import extract_article, rewrite_fragment, stylesheets
 from _project import AUDIENCE_LABELS, Project, setup_logging
-from _sitebuild import (BuildFailed, build_offline_site, find_session, human_size, load_knowledge_base,
-                        parse_arguments, prepare_environment)
+from _sitebuild import BuildFailed, build_offline_site, human_size, parse_arguments, prepare_build
 
 from kb import model
 from kb.render import ordinal
@@ -287,10 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                               f"请运行：sudo apt-get install -y {_offline.PDF_FONT_APT_PACKAGE}")
         if not Path(_offline.CHROMIUM_PATH).exists():
             raise BuildFailed(f"找不到 chromium（{_offline.CHROMIUM_PATH}）。请运行：sudo apt-get install -y chromium")
-        info = prepare_environment(project, args.audience)
-        log.info(f"检查内容（{label}）…")
-        kb = load_knowledge_base(project, args.audience, info)
-        session = find_session(kb, args.session) if args.session else None
+        info, kb, session = prepare_build(project, args.audience, args.session)
         intro, parts = collect_sections(kb, session)
         if not parts and intro is None:
             raise BuildFailed("没有可以收入讲义的条目")
