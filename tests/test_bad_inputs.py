@@ -21,7 +21,6 @@ CASE_PATHS = sorted(CASES_DIR.glob("*.yml"))
 CASE_KEYS = {"description", "files", "files_hex", "encoding", "pad_to", "expect", "replaces_output"}
 ENCODINGS = {"gbk": "gbk", "utf-16": "utf-16"}
 PAD_LINE = "填充内容，用来把页面撑大。\n"
-SAFE_BUILD = REPO / "scripts" / "build.py"
 
 # A valid problem and measure in the shape the corpus cases break, for the control build.
 VALID_PROBLEM = """\
