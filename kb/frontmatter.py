@@ -6,6 +6,7 @@ editor who barely knows YAML can follow.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import datetime as dt
 import re
 
 import yaml
@@ -14,6 +15,14 @@ from .errors import ContentError
 
 MAX_PAGE_BYTES = 1_000_000
 FENCE = "---"
+# mkdocs reads front matter with this pattern (mkdocs.utils.meta.YAML_RE): it opens with
+# `---` and closes at the first `---` or `...` line, spaces and tabs allowed after them.
+_OPENING = re.compile(r"^-{3}[ \t]*$")
+_CLOSING = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
+# Limits on front matter, checked on the YAML event stream before anything is built
+# from it, so that an alias bomb or deep nesting cannot hang or crash the loader.
+MAX_DEPTH = 8
+MAX_SCALAR_CHARS = 5_000
 
 _FULLWIDTH_COLON_KEY = re.compile(r"^\s*(?:-\s*)?[A-Za-z_][\w-]*\s*：")
 _MISSING_SPACE_KEY = re.compile(r"^\s*(?:-\s*)?([A-Za-z_][\w-]*):(?=[^\s/])")
@@ -72,21 +81,90 @@ def decode_source(data: bytes, path: str) -> str:
 
 
 def split_front_matter(text: str, path: str) -> tuple[list[str] | None, str, int]:
-    """Return (front matter lines or None, body, 1-based line where the body starts)."""
+    """Return (front matter lines or None, body, 1-based line where the body starts).
+
+    The boundaries are the ones mkdocs uses, so that the loader and mkdocs never
+    disagree on where front matter ends."""
     lines = text.split("\n")
-    if lines and lines[0].strip() == FENCE and lines[0].rstrip() != FENCE:
-        raise ContentError(path, 1, "front matter 开头的 --- 前面有空格", "--- 必须顶格写在文件第一行")
-    if not lines or lines[0].rstrip() != FENCE:
+    if lines and lines[0].strip() == FENCE and not _OPENING.match(lines[0]):
+        raise ContentError(path, 1, "front matter 开头的 --- 前后有多余的字符", "--- 必须顶格写在文件第一行，后面不要有其他文字")
+    if not lines or not _OPENING.match(lines[0]):
         if re.match(r"^\s*(id|type|title)\s*[:：]", lines[0] if lines else ""):
             raise ContentError(path, 1, "front matter 缺少开头的 --- 行", "文件第一行必须是三个减号 ---，front matter 结束处再写一行 ---")
         return None, text, 1
     for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() == FENCE:
+        if _CLOSING.match(line):
+            if not line.startswith(FENCE):
+                raise ContentError(path, number, "front matter 用 ... 结束", "请把这一行改成三个减号 ---")
+            if number == len(lines):
+                raise ContentError(path, number, "结束 front matter 的 --- 是文件的最后一行，后面没有换行",
+                                   "请在 --- 后面换行并写正文")
             meta_lines = lines[1 : number - 1]
             body = "\n".join(lines[number:])
             _reject_second_front_matter(lines, number, path)
             return meta_lines, body, number + 1
+        if line.strip() in (FENCE, "..."):
+            raise ContentError(path, number, f"“{line.strip()}”的前后有多余的空格或字符", "结束 front matter 的 --- 必须顶格单独写一行")
     raise ContentError(path, 1, "front matter 没有结束的 --- 行", "在最后一个“键: 值”行之后加一行 ---，再写正文")
+
+
+def check_yaml_shape(text: str, path: str, first_line: int) -> None:
+    """Refuse anchors, aliases, merge keys, deep nesting and huge values before the YAML
+    is composed: PyYAML would expand an alias bomb into gigabytes and recurse on deep
+    nesting. Front matter needs none of these."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = first_line + event.start_mark.line
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise ContentError(path, line, "front matter 中不能使用 YAML 的锚点（&）和别名（*）",
+                                   "请把值直接写出来；值以 & 或 * 开头时请用英文双引号括起来")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ContentError(path, line, f"front matter 嵌套超过 {MAX_DEPTH} 层", "front matter 只需要“键: 值”和简单的列表")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.value == "<<" and event.style is None:
+                    raise ContentError(path, line, "front matter 中不能使用 YAML 的合并键 <<", "请把值直接写出来")
+                if len(event.value) > MAX_SCALAR_CHARS:
+                    raise ContentError(path, line, f"front matter 中的值超过 {MAX_SCALAR_CHARS} 个字符", "长的内容请写在正文中")
+    except yaml.MarkedYAMLError:
+        return  # reported with its line by the parse that follows
+
+
+def check_mkdocs_reads_it(text: str, path: str, first_line: int) -> None:
+    """mkdocs parses front matter again with PyYAML's SafeLoader, which reads dates as
+    dates; where it fails it silently shows the front matter as page text. Whatever it
+    cannot read is refused here, so both readings agree."""
+    try:
+        data = yaml.load(text + "\n", Loader=yaml.SafeLoader)
+    except ValueError as error:
+        bad = _first_invalid_date(text, first_line)
+        if bad:
+            line, value = bad
+            raise ContentError(path, line, f"“{value}”看起来像日期，但不是有效日期", "请写成有效的年-月-日，或用英文双引号把它括起来") from None
+        raise ContentError(path, first_line, f"front matter 中有无法读取的值：{error}", "请用英文双引号把这个值括起来") from None
+    except yaml.YAMLError as error:
+        raise ContentError(path, first_line, f"front matter 不是有效的 YAML：{error}", "请检查缩进和冒号") from None
+    if not isinstance(data, dict):
+        raise ContentError(path, first_line, "front matter 必须是“键: 值”的列表", "每行写成 键: 值，例如 title: 标题")
+
+
+_UNQUOTED_DATE = re.compile(r"(?<![\w\"'-])(\d{4}-\d{1,2}-\d{1,2})(?![\w\"'-])")
+
+
+def _first_invalid_date(text: str, first_line: int) -> tuple[int, str] | None:
+    """The first unquoted year-month-day that is no real date (2026-02-30), which
+    PyYAML's SafeLoader fails on."""
+    for offset, line in enumerate(text.split("\n")):
+        for match in _UNQUOTED_DATE.finditer(line):
+            try:
+                dt.date(*map(int, match.group(1).split("-")))
+            except ValueError:
+                return first_line + offset, match.group(1)
+    return None
 
 
 def _reject_second_front_matter(lines: list[str], closing: int, path: str) -> None:
@@ -115,6 +193,7 @@ def parse_front_matter(meta_lines: list[str], path: str, first_line: int = 2) ->
     text = "\n".join(meta_lines)
     if not text.strip():
         return page
+    check_yaml_shape(text, path, first_line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -139,6 +218,7 @@ def parse_front_matter(meta_lines: list[str], path: str, first_line: int = 2) ->
         if isinstance(value_node, yaml.SequenceNode):
             for index, child in enumerate(value_node.value):
                 page.item_lines[(key, index)] = first_line + child.start_mark.line
+    check_mkdocs_reads_it(text, path, first_line)
     return page
 
 

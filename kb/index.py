@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import posixpath
 
 from . import model
+from .links import linked_files
 from .loader import Content
 
 
@@ -26,6 +27,7 @@ class ContentIndex:
     def __init__(self, content: Content, audience: str = model.DEFAULT_AUDIENCE):
         self.content = content
         self.audience = audience
+        self._excluded: set[str] | None = None
         self.items: dict[str, model.Item] = {
             item_id: item for item_id, item in sorted(content.items.items())
             if self.visible(item.audience)
@@ -48,8 +50,31 @@ class ContentIndex:
         return self.audience == "internal" or audience == "public"
 
     def excluded_paths(self) -> set[str]:
-        """Docs-relative paths of every page this audience must not see."""
-        return {path for path, page in self.content.pages.items() if not self.visible(page.audience)}
+        """Docs-relative paths of every page and file this audience must not see.
+
+        For the public site that is every internal page, every attachment lying
+        beside one (`problems/problem-09.pdf`, `problems/problem-09-…`,
+        `problems/problem-09/…`), and every attachment no public page links to:
+        a file is published only because a public page needs it."""
+        if self._excluded is None:
+            hidden = {path for path, page in self.content.pages.items() if not self.visible(page.audience)}
+            if self.audience != "internal":
+                hidden |= self._hidden_files(hidden)
+            self._excluded = hidden
+        return self._excluded
+
+    def _hidden_files(self, hidden_pages: set[str]) -> set[str]:
+        public_pages = [path for path in self.content.pages if path not in hidden_pages]
+        linked = linked_files(self.content, public_pages)
+        stems = tuple(path[: -len(".md")] for path in hidden_pages)
+        hidden = set()
+        for path in self.content.static_files:
+            if path.startswith(model.ASSETS_FOLDER + "/"):
+                continue
+            beside_internal = any(path.startswith((stem + ".", stem + "-", stem + "/")) for stem in stems)
+            if beside_internal or path not in linked:
+                hidden.add(path)
+        return hidden
 
     def get(self, item_id: str) -> model.Item | None:
         return self.items.get(item_id)

@@ -38,6 +38,34 @@ def page_anchors(body: str) -> set[str]:
     return anchors
 
 
+def resolve_target(from_path: str, target: str) -> str | None:
+    """The docs-relative path a link in `from_path` points at; None for links that
+    leave the site (a scheme or host) and for template code."""
+    if "{{" in target or "{%" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    target_path = unquote(parts.path)
+    if not target_path:
+        return from_path
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), target_path))
+    if target_path.endswith("/"):
+        resolved = posixpath.join(resolved, "index.md")
+    return resolved
+
+
+def linked_files(content: Content, paths) -> set[str]:
+    """Every docs path that the pages `paths` link to."""
+    found = set()
+    for path in paths:
+        for _, target in link_targets(content.pages[path].source.body):
+            resolved = resolve_target(path, target)
+            if resolved is not None:
+                found.add(resolved)
+    return found
+
+
 def check_links(content: Content, *, excluded: set[str], generated: frozenset[str] = frozenset()) -> list[ContentError]:
     errors = []
     anchors_cache: dict[str, set[str]] = {}
@@ -46,40 +74,33 @@ def check_links(content: Content, *, excluded: set[str], generated: frozenset[st
             continue
         for offset, target in link_targets(page.source.body):
             line = page.source.body_line + offset
-            if "{{" in target or "{%" in target:
+            resolved = resolve_target(path, target)
+            if resolved is None:
                 continue
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or target.startswith("//"):
+            fragment = urlsplit(target).fragment
+            if resolved.startswith(".."):
+                errors.append(ContentError(path, line, f"链接“{target}”指向了 docs 目录之外", "请只链接知识库内的页面"))
                 continue
-            target_path = unquote(parts.path)
-            if target_path:
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target_path))
-                if target_path.endswith("/"):
-                    resolved = posixpath.join(resolved, "index.md")
-                if resolved.startswith(".."):
-                    errors.append(ContentError(path, line, f"链接“{target}”指向了 docs 目录之外", "请只链接知识库内的页面"))
-                    continue
-            else:
-                resolved = path
+            if resolved in excluded:
+                what = "内部页面" if resolved.endswith(".md") else "只属于内部页面的附件"
+                errors.append(ContentError(path, line, f"链接“{target}”指向{what}，公开版中不存在",
+                                           "公开页面不能链接 audience: internal 的页面或它的附件；请删除链接，或把本页也设为 internal"))
+                continue
             if resolved.endswith(".md"):
-                if resolved in excluded:
-                    errors.append(ContentError(path, line, f"链接“{target}”指向内部页面，公开版中不存在",
-                                               "公开页面不能链接 audience: internal 的页面；请删除链接或把本页也设为 internal"))
-                    continue
                 if resolved not in content.pages:
                     errors.append(ContentError(path, line, f"链接“{target}”指向的页面不存在",
                                                "请检查路径和文件名；页面改名后要同步修改链接（链接写相对路径，以 .md 结尾）"))
                     continue
-            elif resolved not in generated and not (content.docs_dir / resolved).exists():
+            elif resolved not in generated and resolved not in content.static_files:
                 errors.append(ContentError(path, line, f"链接“{target}”指向的文件不存在", "请检查路径和文件名"))
                 continue
-            if parts.fragment and resolved.endswith(".md"):
+            if fragment and resolved.endswith(".md"):
                 target_body = content.pages[resolved].source.body
                 if "{{" in target_body or "{%" in target_body:
                     continue  # headings produced by macros are checked by mkdocs on the rendered page
                 if resolved not in anchors_cache:
                     anchors_cache[resolved] = page_anchors(target_body)
-                if unquote(parts.fragment) not in anchors_cache[resolved]:
-                    errors.append(ContentError(path, line, f"链接“{target}”中的锚点“#{parts.fragment}”在目标页面中不存在",
+                if unquote(fragment) not in anchors_cache[resolved]:
+                    errors.append(ContentError(path, line, f"链接“{target}”中的锚点“#{fragment}”在目标页面中不存在",
                                                "锚点是小标题的文字（中文保留），例如 #原因分析；小标题改过后请同步修改"))
     return errors

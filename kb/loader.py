@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import datetime as dt
 import difflib
+import os
 from pathlib import Path
 import re
 
@@ -31,6 +32,9 @@ class Page:
     path: str
     source: SourcePage
     item: model.Item | None = None
+    # The front matter the theme reads (title, description, hide, search), validated;
+    # the glue hands the theme these values, never the raw front matter.
+    theme_meta: dict = field(default_factory=dict)
 
     @property
     def audience(self) -> str:
@@ -55,6 +59,8 @@ class Content:
     variables: dict[str, str] = field(default_factory=dict)
     # Ids of pages that have errors of their own: references to them are not reported again.
     broken_ids: set[str] = field(default_factory=set)
+    # Docs-relative paths of the files that are not pages (images, attachments, assets).
+    static_files: list[str] = field(default_factory=list)
 
 
 def load_tags(path: Path) -> dict[str, str]:
@@ -72,15 +78,10 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
     one-line fields other than id and title may use as `{{ org.name }}`."""
     docs_dir = Path(docs_dir)
     content = Content(docs_dir=docs_dir, tags=tags or {}, variables=variables or {})
-    for path in sorted(docs_dir.rglob("*.md")):
-        rel = path.relative_to(docs_dir).as_posix()
-        if any(part.startswith(".") for part in Path(rel).parts):
-            continue
-        if not _SAFE_PATH.match(rel):
-            content.errors.append(ContentError(
-                rel, None, "文件名或目录名含有空格、中文或特殊符号",
-                "请只用小写英文字母、数字和减号命名，例如 problem-05.md",
-            ))
+    for rel in _docs_files(docs_dir, content):
+        path = docs_dir / rel
+        if not rel.endswith(".md"):
+            content.static_files.append(rel)
             continue
         try:
             source = read_page(path.read_bytes(), rel)
@@ -93,6 +94,54 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
     _check_duplicate_ids(content)
     _check_relations(content)
     return content
+
+
+def _docs_files(docs_dir: Path, content: Content) -> list[str]:
+    """Every file under docs/ that mkdocs would publish, docs-relative and sorted.
+
+    Whatever a pull request puts in docs/ is published, so the walk refuses what
+    must not be: symbolic links (they can point at host files such as
+    /proc/self/environ), Markdown under another extension (it would bypass the
+    loader), and files of a type not on model.STATIC_FILE_TYPES."""
+    found = []
+    for folder, dirs, files in os.walk(docs_dir, followlinks=False):
+        base = Path(folder)
+        for name in sorted(dirs):
+            rel = (base / name).relative_to(docs_dir).as_posix()
+            if (base / name).is_symlink():
+                content.errors.append(ContentError(rel, None, "docs 中不允许符号链接（symlink）", "请删除这个链接，把需要的文件本身放进来"))
+            elif name.endswith(".md"):
+                content.errors.append(ContentError(rel, None, "目录名不能以 .md 结尾", "请把目录改名，去掉 .md"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (base / d).is_symlink() and not d.endswith(".md"))
+        for name in sorted(files):
+            rel = (base / name).relative_to(docs_dir).as_posix()
+            if any(part.startswith(".") for part in Path(rel).parts):
+                continue  # mkdocs leaves out dot files (exclude_docs)
+            error = _file_error(base / name, rel)
+            if error:
+                content.errors.append(error)
+            else:
+                found.append(rel)
+    return sorted(found)
+
+
+def _file_error(path: Path, rel: str) -> ContentError | None:
+    if path.is_symlink():
+        return ContentError(rel, None, "docs 中不允许符号链接（symlink）", "请删除这个链接，把需要的文件本身放进来")
+    if not _SAFE_PATH.match(rel):
+        return ContentError(rel, None, "文件名或目录名含有空格、中文或特殊符号", "请只用小写英文字母、数字和减号命名，例如 problem-05.md")
+    suffix = path.suffix.lower()
+    if suffix in model.OTHER_MARKDOWN_SUFFIXES:
+        return ContentError(rel, None, f"Markdown 页面的扩展名必须是 .md，不能是 {suffix}", "请把文件改名为 .md")
+    if suffix == ".md":
+        return None
+    if suffix in model.ASSET_FILE_TYPES and rel.startswith(model.ASSETS_FOLDER + "/"):
+        return None
+    if suffix not in model.STATIC_FILE_TYPES:
+        allowed = "、".join(sorted(model.STATIC_FILE_TYPES))
+        return ContentError(rel, None, f"不允许发布 {suffix or '无扩展名'} 类型的文件",
+                            f"附件只能是 {allowed}；网页、SVG 和脚本可能含有会执行的代码，请转换为 PDF 或图片")
+    return None
 
 
 def _err(content: Content, page: Page, line: int | None, message: str, hint: str = "") -> None:
@@ -115,6 +164,7 @@ def _build_item(page: Page, content: Content) -> None:
         _err(content, page, lines.get("type"), f"未知的页面类型 type: {type_name}", f"{hint}可选值：{'、'.join(model.TYPES)}")
         return
     errors_before = len(content.errors)
+    _check_theme_keys(page, content)
     allowed = model.allowed_keys(spec)
     for key in meta:
         if key not in allowed:
@@ -203,12 +253,41 @@ def _check_untyped(page: Page, content: Content) -> None:
         _check_line(model.FieldSpec("title", "line", label="标题"), title, page, content)
     if "tags" in meta:
         _check_tags(meta["tags"], page, content)
+    _check_theme_keys(page, content)
+
+
+def _check_theme_keys(page: Page, content: Content) -> None:
+    """The front-matter keys the theme reads, with the values it understands."""
+    meta, lines = page.source.meta, page.source.key_lines
+    if isinstance(meta.get("title"), str):
+        page.theme_meta["title"] = meta["title"].strip()
+    if "description" in meta:
+        description = _check_line(model.FieldSpec("description", "line", label="页面描述"), meta["description"], page, content)
+        if description is not None:
+            page.theme_meta["description"] = description
+    if "hide" in meta:
+        hide = meta["hide"]
+        if not isinstance(hide, list) or not all(isinstance(v, str) and v in model.HIDE_VALUES for v in hide):
+            _err(content, page, lines.get("hide"), "hide 应为列表，每项是 navigation、toc 或 footer",
+                 "例如 hide: [navigation]")
+        else:
+            page.theme_meta["hide"] = list(hide)
+    if "search" in meta:
+        search = meta["search"]
+        if not isinstance(search, dict) or set(search) - set(model.SEARCH_KEYS) or not all(isinstance(v, bool) for v in search.values()):
+            _err(content, page, lines.get("search"), "search 只能写 exclude: true 或 exclude: false",
+                 "例如让本页不进入搜索：search: 换行后缩进两格写 exclude: true")
+        else:
+            page.theme_meta["search"] = dict(search)
 
 
 def _check_line(fspec: model.FieldSpec, value, page: Page, content: Content) -> str | None:
     line = page.source.key_lines.get(fspec.name)
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        _err(content, page, line, f"{fspec.name}（{fspec.label}）应为一行文字", "值里有冒号、方括号或以引号开头时，请用英文双引号把整个值括起来")
+    if not isinstance(value, str):
+        example = f'{fspec.name}: "{value}"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+        hint = (f"写成数字、日期或 true/false 的值会被当作数字等，请用英文双引号括起来，例如 {example}" if example
+                else "值里有冒号、方括号或以引号开头时，请用英文双引号把整个值括起来")
+        _err(content, page, line, f"{fspec.name}（{fspec.label}）应为一行文字", hint)
         return None
     text = str(value).strip()
     if "\n" in text:
@@ -267,7 +346,7 @@ def _check_field(fspec: model.FieldSpec, value, page: Page, content: Content):
     if fspec.kind in ("list[line]", "list[id]"):
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             _err(content, page, line, f"{fspec.name}（{fspec.label}）应为列表，每项一行", f"例如 {fspec.name}: [第一项, 第二项]，或每项单独一行、以“  - ”开头")
             return None
         values = [str(v).strip() for v in value]

@@ -14,9 +14,23 @@ DEFAULT_AUDIENCE = "public"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 # Keys that mkdocs or Material read from front matter and that editors may use
-# on any page. `render_macros` is deliberately absent: it would switch on the
-# unsandboxed Jinja rendering of mkdocs-macros.
-THEME_KEYS = ("description", "hide", "search", "icon")
+# on any page, with the values the theme understands (anything else would crash it
+# or reach its templates unchecked). `render_macros` is deliberately absent: it
+# would switch on the unsandboxed Jinja rendering of mkdocs-macros; `icon` and
+# `template` would make the theme read files by a name from the page.
+THEME_KEYS = ("description", "hide", "search")
+HIDE_VALUES = ("navigation", "toc", "footer")
+SEARCH_KEYS = ("exclude",)
+
+# Files other than pages that docs/ may hold. Everything in docs/ is published as it
+# is, so only types that cannot run script in a browser are allowed; stylesheets and
+# scripts only in the project's own reviewed assets folder.
+STATIC_FILE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".doc", ".docx",
+                               ".xls", ".xlsx", ".ppt", ".pptx", ".csv", ".txt"})
+ASSETS_FOLDER = "assets"
+ASSET_FILE_TYPES = frozenset({".css", ".js"})
+# What mkdocs also reads as Markdown (mkdocs.utils.markdown_extensions); the loader reads `.md` only.
+OTHER_MARKDOWN_SUFFIXES = frozenset({".markdown", ".mdown", ".mkdn", ".mkd"})
 
 # Every `***` of the source report is one of these names, rendered as `{{ org.name }}`
 # and set once in mkdocs.yml `extra.org`; the defaults are neutral.

@@ -6,6 +6,7 @@ for both the web site and the offline bundle.
 """
 from __future__ import annotations
 
+import html
 import re
 
 from . import model
@@ -32,16 +33,33 @@ def short_label(index: ContentIndex, item: model.Item) -> str:
     return f"{prefix}{ordinal(index.positions[item.id])}" if prefix else item.title
 
 
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Markdown safe inside a Markdown table cell."""
+    return _UNESCAPED_PIPE.sub("\\|", text).replace("\n", " ")
+
+
+# Characters Python-Markdown reads as markup and lets a backslash escape.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def md_text(value) -> str:
+    """Front-matter or data text as Markdown that shows exactly that text, on one line:
+    Markdown punctuation backslash-escaped, then `<`, `&` and quotes as HTML entities.
+
+    Front matter is text, never markup: a title such as `<img onerror=…>` or
+    `{: onclick=… }` must show literally, wherever it is placed."""
+    one_line = " ".join(str(value).split())
+    return html.escape(_MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line), quote=True)
 
 
 def link(index: ContentIndex, from_path: str, item: model.Item, text: str | None = None) -> str:
     """A Markdown link to an item; when the text is not the title, the title shows on hover."""
     label = text if text is not None else item.title
-    hover = "" if label == item.title else ' "' + item.title.replace('"', "＂") + '"'
-    return f"[{_cell(label)}]({relative_link(from_path, item.path)}{_cell(hover)})"
+    hover = "" if label == item.title else ' "' + html.escape(" ".join(item.title.split()), quote=True) + '"'
+    return f"[{_cell(md_text(label))}]({relative_link(from_path, item.path)}{_cell(hover)})"
 
 
 def link_by_id(index: ContentIndex, from_path: str, item_id: str, text: str | None = None) -> str:
@@ -69,16 +87,16 @@ def page_header(index: ContentIndex, item: model.Item) -> str:
     if item.type == "policy" and item.get("kind"):
         facts.append(f"**类别** {item.get('kind')}")
     if item.type == "policy" and item.get("issuer"):
-        facts.append(f"**制定或部署机关** {_cell(item.get('issuer'))}")
+        facts.append(f"**制定或部署机关** {_cell(md_text(item.get('issuer')))}")
     if item.type == "measure" and item.get("status"):
         facts.append(f"**整改状态** {item.get('status')}")
     if item.tags:
-        facts.append("**标签** " + "、".join(item.tags))
+        facts.append("**标签** " + "、".join(md_text(tag) for tag in item.tags))
     if item.audience == "internal":
         facts.append("**仅限内部**")
-    lines = [breadcrumb(index, item), "", f"# {item.title}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
+    lines = [breadcrumb(index, item), "", f"# {md_text(item.title)}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
     if item.type == "term":
-        lines += ["!!! abstract \"释义\"", f"    {item.get('definition')}", ""]
+        lines += ["!!! abstract \"释义\"", f"    {md_text(item.get('definition'))}", ""]
     return "\n".join(lines)
 
 
@@ -92,12 +110,12 @@ def page_footer(index: ContentIndex, item: model.Item) -> str:
         lines.append(f"**{label}**")
         lines.append("")
         for entry in links:
-            note = f" <small>（编辑归纳：{entry.editorial}）</small>" if entry.editorial else ""
+            note = f" <small>（编辑归纳：{md_text(entry.editorial)}）</small>" if entry.editorial else ""
             # Every group heading names one type except "被引用于", which mixes them.
             badge = f"{entry.item.spec.label} · " if label == model.CITED_BY_LABEL else ""
             lines.append(f"- {badge}{link(index, item.path, entry.item)}{note}")
         lines.append("")
-    lines += ["## 来源 {#kb-source}", "", item.source, ""]
+    lines += ["## 来源 {#kb-source}", "", md_text(item.source), ""]
     if any(r.editorial for r in item.relations) or any(r.editorial for _, r in index.backlinks.get(item.id, [])):
         lines += ["<small>标注“编辑归纳”的对应关系为本知识库编辑根据报告内容归纳，报告原文未逐条对应。</small>", ""]
     return "\n".join(lines)
@@ -120,7 +138,7 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
     for item in items:
         summary = item.summary or (item.get("definition") if type_name == "term" else "")
         cells = [item.id, link(index, from_path, item)] + [_cell(str(item.get(f.name) or "")) for f in extra]
-        cells.append(_cell(summary or ""))
+        cells.append(_cell(md_text(summary or "")))
         if with_relations:
             related = []
             for label, links in index.grouped_links(item):
@@ -152,14 +170,14 @@ def problem_checklist(index: ContentIndex, from_path: str) -> str:
     parts = []
     for number, problem in enumerate(index.of_type("problem"), start=1):
         measures = index.referring(problem, "measure", "problems")
-        parts += [f"## 问题{ordinal(number)}：{problem.title}", "", f"<small>编号 {problem.id} · {link(index, from_path, problem, '查看详情')}</small>", ""]
+        parts += [f"## 问题{ordinal(number)}：{md_text(problem.title)}", "", f"<small>编号 {problem.id} · {link(index, from_path, problem, '查看详情')}</small>", ""]
         parts += ["### 主要表现", "", problem.sections.get(model.SECTION_MANIFESTATIONS, "").strip(), ""]
         parts += ["### 原因分析", "", problem.sections.get(model.SECTION_CAUSES, "").strip(), ""]
         parts += ["### 整改措施", ""]
         if measures:
             for measure in measures:
                 note = index.editorial_note(measure, "problems", problem.id)
-                suffix = f" <small>（编辑归纳：{note}）</small>" if note else ""
+                suffix = f" <small>（编辑归纳：{md_text(note)}）</small>" if note else ""
                 parts.append(f"- {link(index, from_path, measure)}{suffix}")
         else:
             parts.append("尚未对应整改措施。")
@@ -190,7 +208,7 @@ def problem_measure_matrix(index: ContentIndex, from_path: str) -> str:
                 note = index.editorial_note(measure, "problems", problem.id)
                 cells.append("○" if note else "●")
                 if note:
-                    notes.append(f"- 问题{ordinal(number)} × 措施{ordinal(m_number)}：{note}")
+                    notes.append(f"- 问题{ordinal(number)} × 措施{ordinal(m_number)}：{md_text(note)}")
             else:
                 cells.append("")
         rows.append("| " + " | ".join(cells) + " |")
@@ -220,8 +238,8 @@ def glossary(index: ContentIndex, from_path: str) -> str:
     lines = []
     for term in terms:
         aliases = term.get("aliases") or []
-        also = f"（又称：{'、'.join(aliases)}）" if aliases else ""
-        lines += [f"{link(index, from_path, term)}{also}", f":   {term.get('definition')}", ""]
+        also = f"（又称：{'、'.join(md_text(a) for a in aliases)}）" if aliases else ""
+        lines += [f"{link(index, from_path, term)}{also}", f":   {md_text(term.get('definition'))}", ""]
     return "\n".join(lines)
 
 
@@ -239,7 +257,7 @@ def self_check(index: ContentIndex, from_path: str) -> str:
         return _compact_problem_list(index, from_path, "请打开各问题页面逐条对照“主要表现”")
     lines = []
     for number, problem in enumerate(index.of_type("problem"), start=1):
-        lines += [f"### 对照问题{ordinal(number)}：{problem.title}", ""]
+        lines += [f"### 对照问题{ordinal(number)}：{md_text(problem.title)}", ""]
         for point in bullet_points(problem.sections.get(model.SECTION_MANIFESTATIONS, "")):
             lines.append(f"- [ ] {point}")
         lines += ["", f"<small>原因分析与整改措施见 {link(index, from_path, problem, '问题详情')}。</small>", ""]
@@ -274,7 +292,7 @@ def tag_index(index: ContentIndex, from_path: str) -> str:
     lines = []
     for tag in sorted(index.by_tag):
         description = index.content.tags.get(tag, "")
-        lines += [f"## {tag}", "", description, ""] if description else [f"## {tag}", ""]
+        lines += [f"## {md_text(tag)}", "", md_text(description), ""] if description else [f"## {md_text(tag)}", ""]
         for item in index.by_tag[tag]:
             lines.append(f"- {item.spec.label} · {link(index, from_path, item)}")
         lines.append("")
@@ -287,18 +305,18 @@ def session_landing(index: ContentIndex, session: model.Item) -> str:
     if session.get("date"):
         facts.append(f"**培训日期** {session.get('date')}")
     if session.get("trainees"):
-        facts.append(f"**培训对象** {_cell(session.get('trainees'))}")
+        facts.append(f"**培训对象** {_cell(md_text(session.get('trainees')))}")
     lines = ['<div class="kb-facts" markdown>', " · ".join(facts), "", "</div>", ""] if facts else []
     agenda = session.get("agenda") or []
     if agenda:
-        lines += ["## 议程", ""] + [f"{n}. {step}" for n, step in enumerate(agenda, 1)] + [""]
+        lines += ["## 议程", ""] + [f"{n}. {md_text(step)}" for n, step in enumerate(agenda, 1)] + [""]
     covered = index.session_items(session)
     lines += ["## 学习内容", ""]
     for type_name in model.TYPES:
         group = [i for i in covered if i.type == type_name]
         if group:
             lines += [f"**{model.TYPE_PLURAL_LABELS[type_name]}**", ""]
-            lines += [f"- {link(index, session.path, i)}" + (f"：{i.summary}" if i.summary else "") for i in group]
+            lines += [f"- {link(index, session.path, i)}" + (f"：{md_text(i.summary)}" if i.summary else "") for i in group]
             lines.append("")
     if not covered:
         lines.append("本专题尚未列出学习内容。")
@@ -318,6 +336,6 @@ def ledger(index: ContentIndex, from_path: str) -> str:
     for problem_id, _, measure_id, _, _, relation, status in rows[1:]:
         lines.append("| " + " | ".join([
             link(index, from_path, ids[problem_id]), link(index, from_path, ids[measure_id]),
-            _cell(relation), _cell(status or "报告未载明"),
+            _cell(md_text(relation)), _cell(status or "报告未载明"),
         ]) + " |")
     return "\n".join(lines) + "\n"

@@ -11,11 +11,10 @@ import os
 from pathlib import Path
 import subprocess
 
-from . import model, render, templating
+from . import model, render, sanitize, templating
 from .errors import ContentError, ContentErrors
-from .html_safety import check_html_safety
 from .exports import EXPORT_FILES
-from .glossary import TermMark
+from .glossary import TermMark, mark_terms
 from .index import ContentIndex
 from .links import check_links
 from .loader import Content, load_content, load_tags
@@ -131,15 +130,45 @@ class KnowledgeBase:
         return kb
 
     def check_pages(self) -> list[ContentError]:
+        """Checks of the source that need no rendering: template code and links."""
         errors: list[ContentError] = []
-        allowed = set(MACRO_NAMES) | set(VARIABLE_NAMES)
         excluded = self.index.excluded_paths()
+        names = self.names_for("index.md")
+        macros = {name for name in MACRO_NAMES}
+        variables = {name: names[name] for name in VARIABLE_NAMES}
         for path, page in self.content.pages.items():
             body, first = page.source.body, page.source.body_line
-            errors += templating.check_template(body, path=path, first_line=first, allowed_names=allowed)
-            errors += check_html_safety(body, path=path, first_line=first)
+            errors += templating.check_template(body, path=path, first_line=first, macros=macros, variables=variables)
         errors += check_links(self.content, excluded=excluded, generated=frozenset(EXPORT_FILES))
         return errors
+
+    def page_markdown(self, path: str) -> str:
+        """The page's Markdown as the loader read it: the body after the front matter."""
+        return self.content.pages[path].source.body
+
+    def theme_meta(self, path: str) -> dict:
+        """The front matter the theme may read, as plain validated values."""
+        page = self.content.pages[path]
+        meta = dict(page.theme_meta)
+        item = self.index.by_path.get(path)
+        if item is not None:
+            meta["title"] = item.title
+        return meta
+
+    def finish_html(self, path: str, page_html: str, href_for) -> tuple[str, list[ContentError]]:
+        """The published HTML of a page: glossary terms marked, then everything passed
+        through the allowlist sanitizer. Whatever the sanitizer removed is returned as
+        errors naming the line of the page's source where it stands."""
+        marked = mark_terms(page_html, self.term_marks(path, href_for))
+        cleaned, findings = sanitize.clean(marked)
+        page = self.content.pages.get(path)
+        body, first = (page.source.body, page.source.body_line) if page else ("", 1)
+        errors = [
+            ContentError(path, sanitize.find_line(body, finding.needle, first), f"页面中有不安全或不支持的内容：{finding.message}",
+                         "知识库页面只能使用 Markdown 和常用的排版标签；会执行脚本、加载外部资源或改动页面样式的写法会被拒绝，请删除它")
+            for finding in findings
+        ]
+        return cleaned, errors
 
     # -- pages ---------------------------------------------------------------
 

@@ -10,12 +10,12 @@ the build before anything is written.
 """
 from __future__ import annotations
 
+import time
 import traceback
 from typing import Callable, Mapping
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import ContentError
@@ -23,7 +23,6 @@ from .errors import ContentError
 # The file name Jinja gives the compiled code of a string template; used to find
 # the template line of a runtime error in the traceback.
 TEMPLATE_NAME = "<template>"
-_FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
@@ -43,44 +42,138 @@ def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text or "{#" in text
 
 
-def check_template(text: str, *, path: str, first_line: int, allowed_names: set[str]) -> list[ContentError]:
-    """Static checks of a page's template code, with the file line of each problem."""
+# The template language a page may use: output of text, of a documented variable
+# (`{{ site_name }}`, `{{ org.city }}`) and calls of documented macros with literal
+# arguments. No loops, conditions, assignments, macros of its own, filters or
+# arithmetic: without them, a page's cost is bounded by its length, and nothing in it
+# can recurse, loop or build huge values (`{{ 'a' * 10**9 }}`).
+_NODE_NAMES = {
+    nodes.For: "{% for %} 循环", nodes.If: "{% if %} 判断", nodes.Macro: "{% macro %} 定义",
+    nodes.CallBlock: "{% call %}", nodes.FilterBlock: "{% filter %}", nodes.With: "{% with %}",
+    nodes.Assign: "{% set %} 赋值", nodes.AssignBlock: "{% set %} 赋值", nodes.Block: "{% block %}",
+    nodes.Filter: "过滤器（|）", nodes.Test: "is 判断", nodes.CondExpr: "if … else 表达式",
+    nodes.BinExpr: "运算符", nodes.UnaryExpr: "运算符", nodes.Compare: "比较", nodes.Concat: "~ 拼接",
+    nodes.Getitem: "[…] 取值", nodes.Slice: "切片", nodes.List: "列表", nodes.Tuple: "元组",
+    nodes.Dict: "字典", nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
+    nodes.Extends: "extends",
+}
+SUBSET_HINT = "页面中只能写 {{ 宏名(参数) }}、{{ org.名称 }}、{{ site_name }}、{{ build.date }}，见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}"
+# Budget of one page's rendering: the macros' output and the time they may take.
+MAX_OUTPUT_CHARS = 8_000_000
+MAX_SECONDS = 20.0
+
+
+def check_template(text: str, *, path: str, first_line: int, macros: set[str],
+                   variables: Mapping[str, object]) -> list[ContentError]:
+    """Static checks of a page's template code, with the file line of each problem.
+
+    `macros` are the callable names; `variables` maps the other names to their
+    values (a mapping's keys are the attributes a page may read)."""
     if not has_template(text):
         return []
     try:
         ast = _ENV.parse(text)
     except TemplateSyntaxError as error:
-        return [ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{error.message}",
+        return [ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{_syntax_message(error)}",
                              "宏要写成 {{ 宏名(参数) }}；只想显示花括号时请用 {% raw %}…{% endraw %} 包起来")]
-    errors = []
-    for node in ast.find_all(_FORBIDDEN_NODES):
-        errors.append(ContentError(path, first_line + node.lineno - 1, "页面中不允许使用 include、import 或 extends", "只能使用 docs/guide/macros.md 中列出的宏"))
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        name = getattr(node, "attr", None)
-        if name is None and isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            name = node.arg.value
-        if isinstance(name, str) and name.startswith("_"):
-            errors.append(ContentError(path, first_line + node.lineno - 1, f"模板试图访问受保护的属性“{name}”，已拒绝",
-                                       "页面中只能使用 docs/guide/macros.md 中列出的宏和变量"))
-    # `self` is resolved by Jinja itself, so it never counts as undeclared.
-    special = {n.name for n in ast.find_all(nodes.Name) if n.name == "self"}
-    for name in sorted((find_undeclared_variables(ast) | special) - allowed_names):
-        line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
-        errors.append(ContentError(path, first_line + line - 1, f"未知的宏或变量“{name}”",
-                                   "可用的宏和变量见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}"))
+    errors: list[ContentError] = []
+
+    def fail(node: nodes.Node, message: str, hint: str = SUBSET_HINT) -> None:
+        errors.append(ContentError(path, first_line + (node.lineno or 1) - 1, message, hint))
+
+    for output in ast.body:
+        if isinstance(output, nodes.Output):
+            for child in output.nodes:
+                _check_output(child, macros, variables, fail)
+        else:
+            fail(output, f"页面中不能使用{_describe_node(output)}")
     return errors
 
 
+def _describe_node(node: nodes.Node) -> str:
+    for kind, name in _NODE_NAMES.items():
+        if isinstance(node, kind):
+            return name
+    return f"模板语句（{type(node).__name__}）"
+
+
+def _check_output(node, macros, variables, fail) -> None:
+    if isinstance(node, nodes.TemplateData):
+        return
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        return
+    if isinstance(node, nodes.Name):
+        if node.name in macros:
+            fail(node, f"宏“{node.name}”后面要加括号", f"请写成 {{{{ {node.name}(…) }}}}，参数见 docs/guide/macros.md")
+        elif node.name in variables and isinstance(variables[node.name], str):
+            return
+        elif node.name in variables:
+            fail(node, f"变量“{node.name}”要写出具体名称", f"例如 {{{{ {node.name}.{next(iter(variables[node.name]), '名称')} }}}}")
+        else:
+            fail(node, f"未知的宏或变量“{node.name}”", "可用的宏和变量见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}")
+        return
+    if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
+        owner = variables.get(node.node.name)
+        if node.attr.startswith("_"):
+            fail(node, f"模板试图访问受保护的属性“{node.attr}”，已拒绝")
+        elif node.node.name not in variables and node.node.name not in macros:
+            fail(node, f"未知的宏或变量“{node.node.name}”", "可用的宏和变量见 docs/guide/macros.md")
+        elif not isinstance(owner, Mapping) or node.attr not in owner:
+            names = "、".join(owner) if isinstance(owner, Mapping) else "无"
+            fail(node, f"“{node.node.name}”下没有“{node.attr}”", f"可用的名称：{names}")
+        return
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
+        name = node.node.name
+        if name not in macros:
+            fail(node, f"未知的宏或变量“{name}”", "可用的宏和变量见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}")
+            return
+        arguments = list(node.args) + [keyword.value for keyword in node.kwargs]
+        if node.dyn_args is not None or node.dyn_kwargs is not None or not all(
+                isinstance(a, nodes.Const) and isinstance(a.value, (str, int)) and not isinstance(a.value, bool)
+                for a in arguments):
+            fail(node, f"宏“{name}”的参数只能是写在引号中的文字或整数", f"例如 {{{{ {name}(\"problem-01\") }}}}")
+        return
+    if isinstance(node, nodes.Getattr):
+        fail(node, f"模板试图访问受保护的属性“{node.attr}”，已拒绝" if node.attr.startswith("_") else f"页面中不能使用{_describe_node(node)}")
+        return
+    fail(node, f"页面中不能使用{_describe_node(node)}")
+
+
+def _syntax_message(error: TemplateSyntaxError) -> str:
+    """Jinja's English syntax messages, in words an editor can act on."""
+    message = error.message or ""
+    if "unexpected end of template" in message or "Unexpected end of template" in message:
+        return "模板没有结束（缺少 }} 或 %}，或 {% raw %} 没有对应的 {% endraw %}）"
+    if "expected token" in message:
+        return "括号、引号或逗号不配对"
+    if "unknown tag" in message or "Encountered unknown tag" in message:
+        return "不认识的模板语句"
+    return message
+
+
 def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]) -> str:
-    """Render a page body in the sandbox; any failure is a ContentError naming the line."""
+    """Render a page body in the sandbox; any failure is a ContentError naming the line.
+
+    The output is produced chunk by chunk so that a page whose macros would produce
+    more than MAX_OUTPUT_CHARS, or run longer than MAX_SECONDS, stops with an error
+    instead of exhausting memory or hanging the build."""
     if not has_template(text):
         return text
+    started = time.monotonic()
+    size = 0
+    chunks: list[str] = []
     try:
         template = _ENV.from_string(text)
         template.name = TEMPLATE_NAME
-        return template.render(**names)
+        for chunk in template.generate(**names):
+            size += len(chunk)
+            chunks.append(chunk)
+            if size > MAX_OUTPUT_CHARS or time.monotonic() - started > MAX_SECONDS:
+                raise ContentError(path, first_line, "页面的宏输出过多或耗时过长，已停止",
+                                   "请减少本页调用的宏（例如同一个表格只放一次），或把内容拆到几个页面")
+        return "".join(chunks)
     except TemplateSyntaxError as error:
-        raise ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{error.message}") from None
+        raise ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{_syntax_message(error)}") from None
     except SecurityError as error:
         raise ContentError(path, _template_line(error, first_line), "模板试图访问不允许的内容，已拒绝执行",
                            "页面中只能使用 docs/guide/macros.md 中列出的宏和变量") from None
@@ -89,7 +182,7 @@ def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]
                            "可用的宏和变量见 docs/guide/macros.md") from None
     except ContentError:
         raise
-    except (KeyError, ValueError, TypeError) as error:
+    except Exception as error:  # noqa: BLE001 - any failure of page code is the editor's to fix, with a line
         raise ContentError(path, _template_line(error, first_line), f"宏调用出错：{_describe(error)}",
                            "请对照 docs/guide/macros.md 检查宏名、参数和编号") from None
 
@@ -97,7 +190,11 @@ def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]
 def _describe(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"找不到编号“{error.args[0]}”（或它在当前可见范围内不存在）"
-    return str(error)
+    if isinstance(error, TypeError):
+        return "参数的个数或写法不对"
+    if isinstance(error, RecursionError):
+        return "嵌套过深"
+    return str(error) or type(error).__name__
 
 
 def _template_line(error: BaseException, first_line: int) -> int:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 import sys
 
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -40,6 +41,8 @@ class _Engine:
 
 
 engine: _Engine | None = None
+# Errors found in the rendered HTML of this build's pages, reported together at the end.
+unsafe_html: list = []
 
 
 @event_priority(100)  # before mkdocs-macros imports the macros package
@@ -62,6 +65,7 @@ def on_config(config):
             log.error(str(error))
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
+    unsafe_html.clear()
     engine.search_index.register_words(kb.glossary_words())
     config.copyright = f"{config.copyright or ''} {info.notice}".strip()
     return config
@@ -78,11 +82,41 @@ def on_files(files, config):
     return files
 
 
+@event_priority(100)  # before mkdocs-macros, which renders the page from this Markdown
+def on_page_markdown(markdown, page, config, files):
+    """One reading of front matter: the theme gets the loader's validated values, escaped
+    for the HTML they land in (Material prints `page.meta.title` and `description`
+    unescaped), and the page body is the one the loader read."""
+    kb = engine.state.current()
+    path = page.file.src_uri
+    page.meta = {
+        key: Markup(escape(value)) if isinstance(value, str) else value
+        for key, value in kb.theme_meta(path).items()
+    }
+    return kb.page_markdown(path)
+
+
 def on_page_content(html, page, config, files):
     kb = engine.state.current()
+
     def href_for(path):
         return get_relative_url(files.get_file_from_path(path).url, page.url)
-    return engine.glossary.mark_terms(html, kb.term_marks(page.file.src_uri, href_for))
+
+    cleaned, errors = kb.finish_html(page.file.src_uri, html, href_for)
+    for error in errors:
+        log.error(str(error))
+    unsafe_html.extend(errors)
+    if not isinstance(page.meta.get("title"), Markup) and page.title:
+        # A title taken from the page's first heading is text too.
+        page.meta["title"] = Markup(escape(page.title))
+    return cleaned
+
+
+def on_env(env, config, files):
+    # Every page has been rendered by now and none written: stop here, with every finding listed.
+    if unsafe_html:
+        raise PluginError(engine.errors.ContentErrors(list(unsafe_html)).summary())
+    return env
 
 
 @event_priority(-50)  # after the search plugin wrote the index, before `offline` copies it

@@ -151,9 +151,63 @@ _LOADING_LINK_RELS = {
     "stylesheet", "preconnect", "dns-prefetch", "preload", "prefetch",
     "modulepreload", "icon", "shortcut", "apple-touch-icon", "manifest",
 }
-_SRC_TAGS = {"script", "img", "iframe", "source", "audio", "video", "embed", "track", "input"}
-_CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"')\s]+)""", re.I)
-_EXTERNAL = re.compile(r"^(?:https?:)?//", re.I)
+# Attributes whose URL the browser fetches by itself, on any element (HTML and SVG).
+_LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data-src", "background", "data", "imagesrcset"}
+# Elements whose `href` (or `xlink:href`) is a load, not a link: SVG images, uses,
+# filters and scripts, and the <set>/<animate> elements that can rewrite an href.
+_LOADING_HREF_TAGS = {"image", "use", "feimage", "script", "link", "base"}
+_ANIMATION_TAGS = {"set", "animate"}
+# What browsers strip from a URL before reading it (C0 controls and spaces at the ends,
+# tabs and newlines anywhere) and treat as a slash in a path.
+_URL_STRIP = "".join(chr(c) for c in range(0x21))
+_URL_INNER = re.compile(r"[\t\n\r]")
+_HAS_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# Schemes that never reach the network or the disk outside the folder.
+_LOCAL_SCHEMES = {"data", "blob", "about", "javascript"}
+
+
+def is_outside_url(value: str) -> bool:
+    """True if a browser would fetch `value` from outside the site's folder: any URL
+    with a scheme other than data/blob/about, a host (`//host`, `\\\\host`, `https:host`),
+    or a rooted path (`/etc/x`, which on file:// leaves the folder)."""
+    url = _URL_INNER.sub("", value.strip(_URL_STRIP)).replace("\\", "/")
+    if not url:
+        return False
+    scheme = _HAS_SCHEME.match(url)
+    if scheme:
+        return scheme.group(1).lower() not in _LOCAL_SCHEMES
+    return url.startswith("/")
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
+_CSS_URL_FUNCTION = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
+_CSS_IMAGE_SET = re.compile(r"(?:-webkit-)?image-set\(((?:[^()]|\([^()]*\))*)\)", re.I)
+_CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
+
+
+def _css_unescape(text: str) -> str:
+    def replace(match: re.Match) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+        return match.group(2)
+    return _CSS_ESCAPE.sub(replace, text)
+
+
+def css_urls(css: str) -> list[str]:
+    """Every URL a stylesheet loads: url(), @import and the strings of image-set()."""
+    css = _css_unescape(_CSS_COMMENT.sub("", css))
+    urls = [next(g for g in m.groups() if g is not None) for m in _CSS_URL_FUNCTION.finditer(css)]
+    urls += [next(g for g in m.groups() if g is not None) for m in _CSS_IMPORT.finditer(css)]
+    for match in _CSS_IMAGE_SET.finditer(css):
+        urls += [next(g for g in s.groups() if g is not None) for s in _CSS_STRING.finditer(match.group(1))]
+    return urls
+
+
+def _outside_css(css: str) -> list[str]:
+    return [url for url in css_urls(css) if is_outside_url(url)]
 
 
 class _RefParser(html.parser.HTMLParser):
@@ -163,22 +217,29 @@ class _RefParser(html.parser.HTMLParser):
         self._in_style = False
 
     def handle_starttag(self, tag, attrs):
-        a = {k: (v or "") for k, v in attrs}
+        a = {k.lower(): (v or "") for k, v in attrs}
+        urls = []
+        for key in _LOADING_ATTRIBUTES & set(a):
+            if key.endswith("srcset"):
+                urls += [part.strip().split(" ")[0] for part in a[key].split(",")]
+            else:
+                urls.append(a[key])
         if tag == "link":
             rels = set(a.get("rel", "").lower().split())
-            if rels & _LOADING_LINK_RELS and _EXTERNAL.match(a.get("href", "")):
-                self.refs.append(a["href"])
-        elif tag in _SRC_TAGS:
-            for key in ("src", "srcset", "poster", "data-src"):
-                for part in a.get(key, "").split(","):
-                    url = part.strip().split(" ")[0]
-                    if _EXTERNAL.match(url):
-                        self.refs.append(url)
-        elif tag == "object" and _EXTERNAL.match(a.get("data", "")):
-            self.refs.append(a["data"])
+            if rels & _LOADING_LINK_RELS:
+                urls.append(a.get("href", ""))
+        elif tag in _LOADING_HREF_TAGS:
+            urls += [a.get("href", ""), a.get("xlink:href", "")]
+        elif tag in _ANIMATION_TAGS:
+            urls += [a.get("to", ""), a.get("from", ""), a.get("values", "")]
+        self.refs += [url for url in urls if is_outside_url(url)]
         if "style" in a:
-            self.refs.extend(_CSS_URL.findall(a["style"]))
+            self.refs += _outside_css(a["style"])
         self._in_style = tag == "style"
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self._in_style = False
 
     def handle_endtag(self, tag):
         if tag == "style":
@@ -186,7 +247,7 @@ class _RefParser(html.parser.HTMLParser):
 
     def handle_data(self, data):
         if self._in_style:
-            self.refs.extend(_CSS_URL.findall(data))
+            self.refs += _outside_css(data)
 
 
 def find_external_references(site_dir: str | os.PathLike) -> dict[str, list[str]]:
@@ -203,12 +264,12 @@ def find_external_references(site_dir: str | os.PathLike) -> dict[str, list[str]
     site = Path(site_dir)
     found: dict[str, list[str]] = {}
     for path in sorted(site.rglob("*")):
-        if path.suffix not in (".html", ".htm", ".css") or not path.is_file():
+        if path.suffix not in (".html", ".htm", ".css", ".svg") or not path.is_file():
             continue
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
         if path.suffix == ".css":
-            refs = _CSS_URL.findall(text)
+            refs = _outside_css(text)
         else:
             parser = _RefParser()
             parser.feed(text)
