@@ -38,6 +38,10 @@ class SourcePage:
     body: str = ""
     body_line: int = 1
     has_front_matter: bool = False
+    # Set when mkdocs' own reading of the front matter would fail (it would then
+    # publish the front matter as page text); the loader reports it unless a field
+    # check has already named the same line.
+    unreadable_by_mkdocs: ContentError | None = None
 
 
 class _Loader(yaml.SafeLoader):
@@ -87,7 +91,9 @@ def split_front_matter(text: str, path: str) -> tuple[list[str] | None, str, int
     disagree on where front matter ends."""
     lines = text.split("\n")
     if lines and lines[0].strip() == FENCE and not _OPENING.match(lines[0]):
-        raise ContentError(path, 1, "front matter 开头的 --- 前后有多余的字符", "--- 必须顶格写在文件第一行，后面不要有其他文字")
+        if lines[0][:1].isspace():
+            raise ContentError(path, 1, "front matter 开头的 --- 前面有空格", "--- 必须顶格写在文件第一行")
+        raise ContentError(path, 1, "front matter 开头的 --- 后面有多余的字符", "--- 这一行不要写其他文字")
     if not lines or not _OPENING.match(lines[0]):
         if re.match(r"^\s*(id|type|title)\s*[:：]", lines[0] if lines else ""):
             raise ContentError(path, 1, "front matter 缺少开头的 --- 行", "文件第一行必须是三个减号 ---，front matter 结束处再写一行 ---")
@@ -218,7 +224,10 @@ def parse_front_matter(meta_lines: list[str], path: str, first_line: int = 2) ->
         if isinstance(value_node, yaml.SequenceNode):
             for index, child in enumerate(value_node.value):
                 page.item_lines[(key, index)] = first_line + child.start_mark.line
-    check_mkdocs_reads_it(text, path, first_line)
+    try:
+        check_mkdocs_reads_it(text, path, first_line)
+    except ContentError as error:
+        page.unreadable_by_mkdocs = error
     return page
 
 

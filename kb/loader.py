@@ -91,6 +91,9 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
         page = Page(path=rel, source=source)
         content.pages[rel] = page
         _build_item(page, content)
+        unreadable = source.unreadable_by_mkdocs
+        if unreadable and not any(e.path == rel and e.line == unreadable.line for e in content.errors):
+            content.errors.append(unreadable)
     _check_duplicate_ids(content)
     _check_relations(content)
     return content

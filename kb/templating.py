@@ -55,7 +55,7 @@ _NODE_NAMES = {
     nodes.BinExpr: "运算符", nodes.UnaryExpr: "运算符", nodes.Compare: "比较", nodes.Concat: "~ 拼接",
     nodes.Getitem: "[…] 取值", nodes.Slice: "切片", nodes.List: "列表", nodes.Tuple: "元组",
     nodes.Dict: "字典", nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
-    nodes.Extends: "extends",
+    nodes.Extends: "extends", nodes.Call: "调用",
 }
 SUBSET_HINT = "页面中只能写 {{ 宏名(参数) }}、{{ org.名称 }}、{{ site_name }}、{{ build.date }}，见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}"
 # Budget of one page's rendering: the macros' output and the time they may take.
@@ -100,6 +100,13 @@ def _describe_node(node: nodes.Node) -> str:
 def _check_output(node, macros, variables, fail) -> None:
     if isinstance(node, nodes.TemplateData):
         return
+    # Name the attack rather than the first unsupported piece of syntax around it.
+    protected = [attribute.attr for attribute in node.find_all(nodes.Getattr) if attribute.attr.startswith("_")]
+    if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+        protected.insert(0, node.attr)
+    if protected:
+        fail(node, f"模板试图访问受保护的属性“{protected[-1]}”，已拒绝")
+        return
     if isinstance(node, nodes.Const) and isinstance(node.value, str):
         return
     if isinstance(node, nodes.Name):
@@ -133,8 +140,11 @@ def _check_output(node, macros, variables, fail) -> None:
                 for a in arguments):
             fail(node, f"宏“{name}”的参数只能是写在引号中的文字或整数", f"例如 {{{{ {name}(\"problem-01\") }}}}")
         return
+    if isinstance(node, nodes.Call):
+        fail(node, "宏只能直接按名称调用", "例如 {{ link(\"problem-01\") }}，可用的宏见 docs/guide/macros.md")
+        return
     if isinstance(node, nodes.Getattr):
-        fail(node, f"模板试图访问受保护的属性“{node.attr}”，已拒绝" if node.attr.startswith("_") else f"页面中不能使用{_describe_node(node)}")
+        fail(node, "页面中只能读取 org、build 下的一层名称", "例如 {{ org.city }}，见 docs/guide/macros.md")
         return
     fail(node, f"页面中不能使用{_describe_node(node)}")
 

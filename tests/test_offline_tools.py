@@ -354,6 +354,10 @@ def test_offline_site_search_without_leaving_folder(tmp_path, browser):
         check=True, cwd=proj, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     site = proj / "site"
+    # 404.html links its assets from the server root (/assets/…), which on file:// leaves
+    # the folder; bundles leave it out (SERVER_ONLY_FILES), and so does this one.
+    assert _offline.find_external_references(site)["404.html"][0].startswith("/assets/")
+    (site / "404.html").unlink()
     assert _offline.find_external_references(site)  # the CDN shim, before vendoring
     _offline.vendor_iframe_worker(site)
     assert _offline.find_external_references(site) == {}

@@ -101,9 +101,13 @@ def test_sandbox_refuses_payloads(kb, payload):
 
 
 def test_template_check_names_line():
-    errors = templating.check_template("a\nb\n{{ config.extra }}", path="x.md", first_line=4, allowed_names={"org"})
+    names = {"macros": {"link"}, "variables": {"org": {"city": "××"}, "site_name": "知识库"}}
+    errors = templating.check_template("a\nb\n{{ config.extra }}", path="x.md", first_line=4, **names)
     assert [str(e).split("（")[0] for e in errors] == ["x.md:6: 未知的宏或变量“config”"]
-    assert templating.check_template("{{ org.city }}", path="x.md", first_line=4, allowed_names={"org"}) == []
+    assert templating.check_template("{{ org.city }}{{ site_name }}{{ link('a') }}", path="x.md", first_line=4, **names) == []
+    errors = templating.check_template("x\n{{ link }}\n{{ org.town }}\n{% for i in 'ab' %}{% endfor %}", path="x.md", first_line=1, **names)
+    assert [(e.line, e.message) for e in errors] == [
+        (2, "宏“link”后面要加括号"), (3, "“org”下没有“town”"), (4, "页面中不能使用{% for %} 循环")]
 
 
 def test_glossary_marks_first_occurrence_outside_links_and_headings():
