@@ -7,8 +7,6 @@ the macros of `kb.site.MACRO_NAMES`. See docs/guide/macros.md.
 """
 from __future__ import annotations
 
-from mkdocs.exceptions import PluginError
-
 from macros import state
 
 
@@ -31,5 +29,6 @@ def on_post_page_macros(env) -> None:
     try:
         env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown)
     except ContentError as error:
-        # A PluginError is a BuildError: mkdocs prints the message and stops, with no traceback.
-        raise PluginError(f"{error}\n构建已中止。") from None
+        # Reported with the others when every page has been rendered (see hooks.on_env).
+        state.page_errors.append(error)
+        env.markdown = ""

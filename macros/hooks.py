@@ -41,8 +41,6 @@ class _Engine:
 
 
 engine: _Engine | None = None
-# Errors found in the rendered HTML of this build's pages, reported together at the end.
-unsafe_html: list = []
 
 
 @event_priority(100)  # before mkdocs-macros imports the macros package
@@ -65,7 +63,6 @@ def on_config(config):
             log.error(str(error))
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
-    unsafe_html.clear()
     engine.search_index.register_words(kb.glossary_words())
     config.copyright = f"{config.copyright or ''} {info.notice}".strip()
     return config
@@ -103,9 +100,7 @@ def on_page_content(html, page, config, files):
         return get_relative_url(files.get_file_from_path(path).url, page.url)
 
     cleaned, errors = kb.finish_html(page.file.src_uri, html, href_for)
-    for error in errors:
-        log.error(str(error))
-    unsafe_html.extend(errors)
+    engine.state.page_errors.extend(errors)
     if not isinstance(page.meta.get("title"), Markup) and page.title:
         # A title taken from the page's first heading is text too.
         page.meta["title"] = Markup(escape(page.title))
@@ -114,8 +109,11 @@ def on_page_content(html, page, config, files):
 
 def on_env(env, config, files):
     # Every page has been rendered by now and none written: stop here, with every finding listed.
-    if unsafe_html:
-        raise PluginError(engine.errors.ContentErrors(list(unsafe_html)).summary())
+    errors = sorted(engine.state.page_errors, key=lambda e: (e.path, e.line or 0, e.message))
+    if errors:
+        for error in errors:
+            log.error(str(error))
+        raise PluginError(engine.errors.ContentErrors(errors).summary())
     return env
 
 

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 _current = None
+# Errors found while rendering this build's pages (templates, unsafe HTML). They are
+# collected rather than raised so that one build lists all of them, as check.py does,
+# and the hooks stop the build before anything is written.
+page_errors: list = []
 
 
 def set_current(kb) -> None:
     global _current
     _current = kb
+    page_errors.clear()
 
 
 def current():

@@ -229,17 +229,58 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
             continue
         content = kb.content
         excluded = kb.index.excluded_paths()
+        to_html = markdown_converter(project)
         for path, page in kb.content.pages.items():
             if path in excluded:
                 continue
             try:
-                kb.render_page(path, page.source.body)
+                markdown = kb.render_page(path, page.source.body)
             except ContentError as error:
+                add(error, audience)
+                continue
+            # The build's next steps: Markdown to HTML with the site's extensions, then the
+            # glossary marks and the sanitizer; whatever it would refuse, check.py reports.
+            _, unsafe = kb.finish_html(path, to_html(markdown), lambda target, here=path: _relative_url(target, here))
+            for error in unsafe:
                 add(error, audience)
     if content is None:
         content = project.load_content()
     findings = sorted(found.values(), key=lambda f: (f.error.path, f.error.line or 0, f.error.message))
     return Validation(findings, content)
+
+
+def markdown_converter(project: Project):
+    """Markdown to HTML the way the build converts pages: mkdocs' own reading of
+    mkdocs.yml, with its markdown_extensions and their settings."""
+    import markdown as python_markdown
+    from mkdocs.config import load_config
+
+    with _quiet("mkdocs"):
+        config = load_config(str(project.root / "mkdocs.yml"))
+    converter = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+    def convert(text: str) -> str:
+        return converter.reset().convert(text)
+    return convert
+
+
+class _quiet:
+    """Silence a logger's INFO lines (mkdocs announces the config it loads)."""
+
+    def __init__(self, name: str):
+        self.logger = logging.getLogger(name)
+
+    def __enter__(self):
+        self.level = self.logger.level
+        self.logger.setLevel(logging.WARNING)
+
+    def __exit__(self, *exc):
+        self.logger.setLevel(self.level)
+
+
+def _relative_url(target: str, page: str) -> str:
+    """A URL from the page to a docs file, as mkdocs' directory URLs make it."""
+    return os.path.relpath(target.removesuffix(".md") + "/", page.removesuffix(".md") + "/")
 
 
 # -- copies of the engine and mkdocs runs --------------------------------------
