@@ -5,6 +5,7 @@ English and not for raw HTML; this check runs first, before anything is built.
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from urllib.parse import unquote, urlsplit
@@ -43,6 +44,11 @@ def resolve_target(from_path: str, target: str) -> str | None:
     leave the site (a scheme or host) and for template code."""
     if "{{" in target or "{%" in target:
         return None
+    # Read the target as a browser does: character references decoded, control
+    # characters and spaces at the ends and tabs or newlines inside dropped. A target
+    # with a scheme then shows as one (`jav&#x61;script&#58;…`) and is left to the
+    # sanitizer, which decides what may be linked.
+    target = re.sub(r"[\t\n\r]", "", html.unescape(target)).strip("".join(map(chr, range(0x21))))
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("//"):
         return None

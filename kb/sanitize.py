@@ -131,7 +131,9 @@ class Finding:
     """One thing the allowlist removes: what it is, and text to find it by in the source."""
 
     message: str
-    needle: str
+    # Texts to look for in the page's source, best first: the rendered HTML rarely
+    # matches the source exactly (attr_list, templates and entities rewrite it).
+    needles: tuple[str, ...]
 
 
 def clean(page_html: str) -> tuple[str, list[Finding]]:
@@ -141,12 +143,12 @@ def clean(page_html: str) -> tuple[str, list[Finding]]:
     findings = []
     for name in dict.fromkeys(m.lower() for m in _START_TAG.findall(page_html)):
         if name not in ALLOWED_TAGS:
-            findings.append(Finding(f"不允许的 HTML 标签 <{name}>", f"<{name}"))
+            findings.append(Finding(f"不允许的 HTML 标签 <{name}>", (f"<{name}", name)))
     kept = _keeping(page_html).clean(page_html)
     if kept != cleaned:
         findings += _attribute_differences(kept, cleaned)
     if not findings and kept != cleaned:
-        findings.append(Finding("页面中有会被安全过滤改动的 HTML", "<"))
+        findings.append(Finding("页面中有会被安全过滤改动的 HTML", ("<",)))
     return cleaned, findings
 
 
@@ -177,20 +179,22 @@ def _attribute_differences(kept: str, cleaned: str) -> list[Finding]:
             if name == "class":
                 removed = [t for t in value.split() if t not in after.get("class", "").split()]
                 for token in removed:
-                    findings.setdefault(f"class:{token}", Finding(f"不允许的 class“{token}”（在 <{tag}> 上）", token))
+                    findings.setdefault(f"class:{token}", Finding(f"不允许的 class“{token}”（在 <{tag}> 上）", (token,)))
             elif name in ("href", "src"):
                 shown = value if len(value) <= 60 else value[:60] + "…"
                 what = "链接地址" if name == "href" else "资源地址（只能引用本站内的相对路径）"
-                findings.setdefault(f"{name}:{value}", Finding(f"不允许的{what}“{shown}”（在 <{tag}> 上）", value.strip(_URL_STRIP)[:40]))
+                findings.setdefault(f"{name}:{value}", Finding(f"不允许的{what}“{shown}”（在 <{tag}> 上）", (value.strip(_URL_STRIP)[:40], value.strip(_URL_STRIP)[:12])))
             else:
-                findings.setdefault(f"attr:{name}", Finding(f"不允许的 HTML 属性 {name}（在 <{tag}> 上）", name))
+                findings.setdefault(f"attr:{name}", Finding(f"不允许的 HTML 属性 {name}（在 <{tag}> 上）", (f"{name}=", value[:40], f"#{value[:40]}", name)))
     return list(findings.values())
 
 
-def find_line(source: str, needle: str, first_line: int = 1) -> int:
-    """The 1-based line of `source` (which starts at `first_line`) where `needle` first
-    stands, case-insensitively; `first_line` when it does not stand anywhere."""
-    position = source.lower().find(needle.lower()) if needle else -1
-    if position < 0:
-        return first_line
-    return first_line + source.count("\n", 0, position)
+def find_line(source: str, needles: tuple[str, ...], first_line: int = 1) -> int:
+    """The 1-based line of `source` (which starts at `first_line`) where the first of
+    `needles` that occurs first stands, case-insensitively; `first_line` when none does."""
+    lowered = source.lower()
+    for needle in needles:
+        position = lowered.find(needle.lower()) if needle.strip() else -1
+        if position >= 0:
+            return first_line + source.count("\n", 0, position)
+    return first_line

@@ -164,7 +164,7 @@ class KnowledgeBase:
         page = self.content.pages.get(path)
         body, first = (page.source.body, page.source.body_line) if page else ("", 1)
         errors = [
-            ContentError(path, sanitize.find_line(body, finding.needle, first), f"页面中有不安全或不支持的内容：{finding.message}",
+            ContentError(path, sanitize.find_line(body, finding.needles, first), f"页面中有不安全或不支持的内容：{finding.message}",
                          "知识库页面只能使用 Markdown 和常用的排版标签；会执行脚本、加载外部资源或改动页面样式的写法会被拒绝，请删除它")
             for finding in findings
         ]

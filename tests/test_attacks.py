@@ -1,0 +1,181 @@
+"""The attack corpus (tests/cases/attack/*.yml, format in its README.md).
+
+Every case is a project built for real with `mkdocs build --strict` and checked with
+`python scripts/check.py`. A case with `expect` must fail both, naming the file and
+line in Chinese, with the same errors and no traceback. A case with `safe` must build,
+and its pages are opened in Chromium: every element of the article is hovered and
+clicked, and no dialog may open and no request may leave the site's folder.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import re
+
+import pytest
+import yaml
+
+from tests.browser import chromium_fixture, record_requests
+from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs, run_script
+from tests.sitetools import find_in_site
+
+CASES_DIR = Path(__file__).parent / "cases" / "attack"
+browser = chromium_fixture(scope="module")
+
+
+def load_cases() -> list[dict]:
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yml")):
+        with open(path, encoding="utf-8") as handle:
+            for case in yaml.safe_load(handle):
+                assert ("expect" in case) != ("safe" in case), f"{path.name}: {case['id']} needs expect or safe"
+                cases.append(case)
+    ids = [case["id"] for case in cases]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    return cases
+
+
+CASES = load_cases()
+REFUSED = [case for case in CASES if "expect" in case]
+SAFE = [case for case in CASES if "safe" in case]
+
+
+def make_case_project(case: dict, root: Path) -> Path:
+    docs = {**MINIMAL_DOCS, **{path: text for path, text in (case.get("files") or {}).items() if text is not None}}
+    for path, text in (case.get("files") or {}).items():
+        if text is None:
+            docs.pop(path, None)  # `path: null` removes a page of MINIMAL_DOCS
+    project = make_project(root, docs)
+    for path, text in (case.get("project_files") or {}).items():
+        (project / path).write_text(text, encoding="utf-8")
+    for path, hex_bytes in (case.get("files_hex") or {}).items():
+        target = project / "docs" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(bytes.fromhex(hex_bytes))
+    for path in case.get("dirs") or []:
+        (project / "docs" / path).mkdir(parents=True, exist_ok=True)
+    for path, target in (case.get("symlinks") or {}).items():
+        link = project / "docs" / path
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, link)
+    return project
+
+
+_ERROR_LINE = re.compile(r"^(?:ERROR\s+-\s+)?(?:docs/)?([\w./-]+\.\w+(?::\d+)?): (?:\[(公开版|内部版)\] )?(.*)$")
+
+
+def reported_errors(output: str, audience: str = "public") -> set[str]:
+    """The `path:line: message` errors in a build's or check.py's output, without the
+    docs/ prefix check.py adds, for one audience (check.py marks the errors that only
+    one audience has)."""
+    found = set()
+    for line in output.splitlines():
+        match = _ERROR_LINE.match(line.strip())
+        if match and match.group(2) in (None, {"public": "公开版", "internal": "内部版"}[audience]):
+            found.add(f"{match.group(1)}: {match.group(3)}")
+    return found
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=[case["id"] for case in REFUSED])
+def test_attack_is_refused_by_build_and_check(case: dict, tmp_path: Path):
+    project = make_case_project(case, tmp_path / "project")
+    build = run_mkdocs(project, timeout=120)
+    check = run_script(project, "check.py", timeout=120)
+    check_output = check.stdout + check.stderr
+
+    assert build.returncode == 1, f"{case['description']}: the build passed\n{build.output}"
+    assert check.returncode == 1, f"{case['description']}: check.py passed\n{check_output}"
+    for output in (build.output, check_output):
+        assert "Traceback" not in output, output
+        for needle in case["expect"]:
+            assert needle in output, f"{case['description']}: missing {needle!r}\n{output}"
+    build_errors = reported_errors(build.output)
+    assert build_errors, build.output
+    assert build_errors == reported_errors(check_output), f"build:\n{build.output}\ncheck.py:\n{check_output}"
+    assert not (build.site / "index.html").exists(), "a failed build must publish nothing"
+
+
+@pytest.mark.parametrize("case", SAFE, ids=[case["id"] for case in SAFE])
+def test_attack_builds_inert(case: dict, tmp_path: Path, browser):
+    project = make_case_project(case, tmp_path / "project")
+    build = run_mkdocs(project, timeout=120)
+    assert build.ok, build.output
+    check = run_script(project, "check.py", timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    for needle in case.get("absent") or []:
+        if needle.startswith("file:"):
+            assert not (build.site / needle[5:]).exists(), f"{needle[5:]} was published"
+        else:
+            assert not find_in_site(build.site, [needle]), f"{needle!r} was published"
+    for page_path in case["safe"]:
+        text = exercise_page(browser, build.site, page_path)
+        for needle in case.get("visible") or []:
+            assert needle in text, f"{page_path}: {needle!r} not shown\n{text[:3000]}"
+    if case.get("present"):
+        assert_present(browser, build.site, case["safe"][0], case["present"])
+
+
+def exercise_page(browser, site: Path, page_path: str) -> str:
+    """Open a built page from file://, hover and click every element of the article,
+    and return the article's text. Fails on any dialog or request outside the site."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    dialogs: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        url = (site / page_path).as_uri()
+        with record_requests(context, allowed_dir=site) as requests:
+            page.goto(url, wait_until="load")
+            text = page.inner_text("article")
+            count = page.locator("article *").count()
+            for index in range(count):
+                element = page.locator("article *").nth(index)
+                try:
+                    element.hover(timeout=500, force=True)
+                    element.click(timeout=500, force=True, no_wait_after=True)
+                except Exception:  # noqa: BLE001 - hidden or detached elements cannot be clicked
+                    pass
+                if page.url.split("#")[0] != url:
+                    page.goto(url, wait_until="load")
+            page.wait_for_timeout(300)  # let a delayed handler (setTimeout, animation) fire
+        assert dialogs == [], f"{page_path}: script ran and opened a dialog: {dialogs}"
+        assert requests.outside == [], f"{page_path}: requests left the site: {requests.outside}"
+        return text
+    finally:
+        context.close()
+
+
+def assert_present(browser, site: Path, page_path: str, selectors: list[str]) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((site / page_path).as_uri(), wait_until="load")
+        missing = [selector for selector in selectors if page.locator(f"article {selector}").count() == 0]
+        assert missing == [], f"{page_path}: the rich content lost {missing}"
+    finally:
+        context.close()
+
+
+def test_dialog_and_request_checks_can_fail(browser, tmp_path: Path):
+    """Negative control: the same page walk sees a script that runs on click and a
+    request to another host."""
+    site = tmp_path / "site"
+    (site / "x").mkdir(parents=True)
+    (site / "x" / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><article><p onclick="alert(1)">点我</p>'
+        '<img src="https://example.org/track.png" alt=""></article>', encoding="utf-8")
+    with pytest.raises(AssertionError, match="opened a dialog"):
+        exercise_page(browser, site, "x/index.html")
+    (site / "x" / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><article><img src="https://example.org/track.png" alt=""></article>',
+        encoding="utf-8")
+    with pytest.raises(AssertionError, match="requests left the site"):
+        exercise_page(browser, site, "x/index.html")
+
+
+def test_error_parity_parser_reads_both_formats():
+    build = "ERROR   -  guide/index.md:7: 不允许（提示）\nERROR   -  发现 1 处内容错误"
+    check = "docs/guide/index.md:7: 不允许（提示）\ndocs/a.md:3: [内部版] 只有内部版\n检查未通过"
+    assert reported_errors(build) == reported_errors(check) == {"guide/index.md:7: 不允许（提示）"}
+    assert reported_errors(check, "internal") == {"guide/index.md:7: 不允许（提示）", "a.md:3: 只有内部版"}
