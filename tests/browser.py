@@ -119,6 +119,26 @@ def chromium_fixture(
     return _browser
 
 
+@contextlib.contextmanager
+def serve_folder(folder: str | os.PathLike) -> Iterator[str]:
+    """Serve a built site over HTTP on a free local port; yields its base URL.
+    Material's search needs HTTP (from file:// only the offline bundle's shim works)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --------------------------------------------------------------------------
 # Request recording
 # --------------------------------------------------------------------------

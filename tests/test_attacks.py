@@ -15,7 +15,7 @@ import re
 import pytest
 import yaml
 
-from tests.browser import chromium_fixture, record_requests
+from tests.browser import SEARCH_ITEM, chromium_fixture, open_search, record_requests, search_titles, serve_folder
 from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs, run_script
 from tests.sitetools import find_in_site
 
@@ -40,14 +40,19 @@ REFUSED = [case for case in CASES if "expect" in case]
 SAFE = [case for case in CASES if "safe" in case]
 
 
+_REPEAT = re.compile(r"⟦(\d+)×(.+?)⟧")
+
+
+def expand(text: str) -> str:
+    """`⟦3000×[⟧` stands for 3,000 `[`: huge inputs stay readable in the corpus."""
+    return _REPEAT.sub(lambda match: match.group(2) * int(match.group(1)), text)
+
+
 def make_case_project(case: dict, root: Path) -> Path:
-    docs = {**MINIMAL_DOCS, **{path: text for path, text in (case.get("files") or {}).items() if text is not None}}
-    for path, text in (case.get("files") or {}).items():
-        if text is None:
-            docs.pop(path, None)  # `path: null` removes a page of MINIMAL_DOCS
+    docs = {**MINIMAL_DOCS, **{path: expand(text) for path, text in (case.get("files") or {}).items()}}
     project = make_project(root, docs)
     for path, text in (case.get("project_files") or {}).items():
-        (project / path).write_text(text, encoding="utf-8")
+        (project / path).write_text(expand(text), encoding="utf-8")
     for path, hex_bytes in (case.get("files_hex") or {}).items():
         target = project / "docs" / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -108,12 +113,14 @@ def test_attack_builds_inert(case: dict, tmp_path: Path, browser):
             assert not (build.site / needle[5:]).exists(), f"{needle[5:]} was published"
         else:
             assert not find_in_site(build.site, [needle]), f"{needle!r} was published"
-    for page_path in case["safe"]:
-        text = exercise_page(browser, build.site, page_path)
-        for needle in case.get("visible") or []:
-            assert needle in text, f"{page_path}: {needle!r} not shown\n{text[:3000]}"
+    texts = [exercise_page(browser, build.site, page_path) for page_path in case["safe"]]
+    for needle in case.get("visible") or []:
+        assert needle in texts[0], f"{case['safe'][0]}: {needle!r} not shown\n{texts[0][:3000]}"
     if case.get("present"):
         assert_present(browser, build.site, case["safe"][0], case["present"])
+    if case.get("search"):
+        titles = search_without_script(browser, build.site, case["safe"][0], case["search"])
+        assert titles, f"searching {case['search']!r} found nothing"
 
 
 def exercise_page(browser, site: Path, page_path: str) -> str:
@@ -142,6 +149,28 @@ def exercise_page(browser, site: Path, page_path: str) -> str:
         assert dialogs == [], f"{page_path}: script ran and opened a dialog: {dialogs}"
         assert requests.outside == [], f"{page_path}: requests left the site: {requests.outside}"
         return text
+    finally:
+        context.close()
+
+
+def search_without_script(browser, site: Path, page_path: str, query: str) -> list[str]:
+    """Type a query into Material's search and hover every result: result titles and
+    snippets are HTML made from the pages, so a script in them would run here."""
+    context = browser.new_context()
+    dialogs: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        with serve_folder(site) as base, record_requests(context, allowed_origin=base) as requests:
+            open_search(page, base + page_path)
+            titles = search_titles(page, query)
+            results = page.locator(SEARCH_ITEM)
+            for index in range(results.count()):
+                results.nth(index).hover(force=True)
+            page.wait_for_timeout(300)
+        assert dialogs == [], f"search for {query!r}: script ran: {dialogs}"
+        assert requests.outside == [], f"search for {query!r}: requests left the site: {requests.outside}"
+        return titles
     finally:
         context.close()
 

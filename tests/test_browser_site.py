@@ -1,13 +1,10 @@
 """The published site in real Chromium, served over HTTP on loopback as an intranet would."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 
 import pytest
 
-from tests.browser import chromium_fixture, open_search, record_requests, search_titles
+from tests.browser import chromium_fixture, open_search, record_requests, search_titles, serve_folder
 from tests.conftest import make_project, run_mkdocs
 
 browser = chromium_fixture(scope="module")
@@ -18,13 +15,8 @@ def site_url(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("browser") / "project")
     result = run_mkdocs(project)
     assert result.ok, result.output
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(result.site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(result.site) as url:
+        yield url
 
 
 @pytest.fixture
