@@ -1,8 +1,10 @@
 """Small, shared views of Markdown source: lines outside code, link targets."""
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Iterator
+from urllib.parse import urlsplit
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+\1")
@@ -66,3 +68,33 @@ def link_targets(body: str) -> Iterator[tuple[int, str]]:
         for pattern in (_MD_LINK, _REF_DEF, _HTML_REF):
             for match in pattern.finditer(line):
                 yield offset, match.group(match.lastindex)
+
+
+def rebase_links(body: str, source_path: str, target_path: str) -> str:
+    """The Markdown of a section of `source_path` shown on `target_path` (checklists,
+    ledger): its relative links rewritten to point at the same files from there."""
+    if source_path == target_path:
+        return body
+
+    def rebase(target: str) -> str:
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or target.startswith(("/", "{{", "{%")):
+            return target
+        if not parts.path:  # `#anchor` on the source page
+            return posixpath.relpath(source_path, posixpath.dirname(target_path) or ".") + target
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), parts.path))
+        rebased = posixpath.relpath(resolved, posixpath.dirname(target_path) or ".")
+        if parts.path.endswith("/"):
+            rebased += "/"
+        return rebased + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+    lines = body.split("\n")
+    for offset, blanked in prose_lines(body):
+        # Matched on the line with inline code blanked (same length), replaced in the original.
+        spans = sorted({match.span(match.lastindex) for pattern in (_MD_LINK, _REF_DEF, _HTML_REF)
+                        for match in pattern.finditer(blanked)}, reverse=True)
+        line = lines[offset]
+        for start, end in spans:
+            line = line[:start] + rebase(line[start:end]) + line[end:]
+        lines[offset] = line
+    return "\n".join(lines)

@@ -11,6 +11,7 @@ import re
 
 from . import model
 from .index import ContentIndex, relative_link
+from .markdown_text import rebase_links
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、])\s+(.*)$")
@@ -163,6 +164,11 @@ def bullet_points(markdown: str) -> list[str]:
 MAX_FULL_CHECKLIST = 60
 
 
+def _section(item: model.Item, name: str, from_path: str) -> str:
+    """A section of an item as shown on another page, its relative links pointing from there."""
+    return rebase_links(item.sections.get(name, ""), item.path, from_path).strip()
+
+
 def problem_checklist(index: ContentIndex, from_path: str) -> str:
     """问题清单: every problem with its manifestations, causes and the measures that answer it."""
     if len(index.of_type("problem")) > MAX_FULL_CHECKLIST:
@@ -171,8 +177,8 @@ def problem_checklist(index: ContentIndex, from_path: str) -> str:
     for number, problem in enumerate(index.of_type("problem"), start=1):
         measures = index.referring(problem, "measure", "problems")
         parts += [f"## 问题{ordinal(number)}：{md_text(problem.title)}", "", f"<small>编号 {problem.id} · {link(index, from_path, problem, '查看详情')}</small>", ""]
-        parts += ["### 主要表现", "", problem.sections.get(model.SECTION_MANIFESTATIONS, "").strip(), ""]
-        parts += ["### 原因分析", "", problem.sections.get(model.SECTION_CAUSES, "").strip(), ""]
+        parts += ["### 主要表现", "", _section(problem, model.SECTION_MANIFESTATIONS, from_path), ""]
+        parts += ["### 原因分析", "", _section(problem, model.SECTION_CAUSES, from_path), ""]
         parts += ["### 整改措施", ""]
         if measures:
             for measure in measures:
@@ -258,7 +264,7 @@ def self_check(index: ContentIndex, from_path: str) -> str:
     lines = []
     for number, problem in enumerate(index.of_type("problem"), start=1):
         lines += [f"### 对照问题{ordinal(number)}：{md_text(problem.title)}", ""]
-        for point in bullet_points(problem.sections.get(model.SECTION_MANIFESTATIONS, "")):
+        for point in bullet_points(_section(problem, model.SECTION_MANIFESTATIONS, from_path)):
             lines.append(f"- [ ] {point}")
         lines += ["", f"<small>原因分析与整改措施见 {link(index, from_path, problem, '问题详情')}。</small>", ""]
     return "\n".join(lines) if lines else "暂无问题。"

@@ -66,7 +66,7 @@ def make_case_project(case: dict, root: Path) -> Path:
     return project
 
 
-_ERROR_LINE = re.compile(r"^(?:ERROR\s+-\s+)?(?:docs/)?([\w./-]+\.\w+(?::\d+)?): (?:\[(公开版|内部版)\] )?(.*)$")
+_ERROR_LINE = re.compile(r"^(?:ERROR\s+-\s+)?(?:docs/)?([\w./\- \"']+?(?::\d+)?): (?:\[(公开版|内部版)\] )?(.*)$")
 
 
 def reported_errors(output: str, audience: str = "public") -> set[str]:
@@ -113,6 +113,12 @@ def test_attack_builds_inert(case: dict, tmp_path: Path, browser):
             assert not (build.site / needle[5:]).exists(), f"{needle[5:]} was published"
         else:
             assert not find_in_site(build.site, [needle]), f"{needle!r} was published"
+    if case.get("internal_present"):
+        # Control for `absent`: the internal build does publish what the public one leaves out.
+        internal = run_mkdocs(project, env={"KB_AUDIENCE": "internal"}, site=tmp_path / "internal-site", timeout=120)
+        assert internal.ok, internal.output
+        missing = [path for path in case["internal_present"] if not (internal.site / path).exists()]
+        assert missing == [], f"the internal build lacks {missing}"
     texts = [exercise_page(browser, build.site, page_path) for page_path in case["safe"]]
     for needle in case.get("visible") or []:
         assert needle in texts[0], f"{case['safe'][0]}: {needle!r} not shown\n{texts[0][:3000]}"

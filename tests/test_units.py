@@ -207,3 +207,14 @@ def test_sections_ignore_headings_inside_code_fences():
     body = "## 主要表现\n\n- 甲\n\n```\n## 不是标题\n```\n\n### 小节\n\n乙\n\n## 原因分析\n\n丙\n"
     assert sections(body) == {"主要表现": "\n- 甲\n\n```\n## 不是标题\n```\n\n### 小节\n\n乙\n".strip("\n"), "原因分析": "丙"}
     assert [h[2] for h in headings(body)] == ["主要表现", "小节", "原因分析"]
+
+
+def test_sections_shown_elsewhere_keep_their_links_working():
+    from kb.markdown_text import rebase_links
+    body = ('见[扫描件](problem-02.pdf)、[通报](../guide/notice.pdf#a "t")、[锚](#x)、[外](https://a.b/)、'
+            '<a href="p.md">x</a>\n\n`[代码](x.md)`\n\n```\n[代码块](x.md)\n```\n[r]: ../a.md')
+    rebased = rebase_links(body, "problems/problem-02.md", "self-check.md")
+    assert rebased.split("\n")[0] == ('见[扫描件](problems/problem-02.pdf)、[通报](guide/notice.pdf#a "t")、'
+                                      '[锚](problems/problem-02.md#x)、[外](https://a.b/)、<a href="problems/p.md">x</a>')
+    assert "`[代码](x.md)`" in rebased and "[代码块](x.md)" in rebased and "[r]: a.md" in rebased
+    assert rebase_links(body, "problems/problem-02.md", "problems/problem-02.md") == body
