@@ -144,9 +144,14 @@ def exercise_page(browser, site: Path, page_path: str) -> str:
             count = page.locator("article *").count()
             for index in range(count):
                 element = page.locator("article *").nth(index)
+                # Following a link is the reader's choice, not a load: links to pages and files
+                # (file:), other sites and mail are hovered only; any other link (javascript:,
+                # data:, …) is clicked like every other element.
+                leaves = element.evaluate("e => e.closest('a[href]') !== null && /^(https?|mailto|file):/i.test(e.closest('a[href]').href)")
                 try:
                     element.hover(timeout=500, force=True)
-                    element.click(timeout=500, force=True, no_wait_after=True)
+                    if not leaves:
+                        element.click(timeout=500, force=True, no_wait_after=True)
                 except Exception:  # noqa: BLE001 - hidden or detached elements cannot be clicked
                     pass
                 if page.url.split("#")[0] != url:
