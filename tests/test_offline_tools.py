@@ -375,3 +375,45 @@ def test_offline_site_search_without_leaving_folder(tmp_path, browser):
         assert any(u.endswith("iframe-worker/shim.js") for u in log.urls)
     finally:
         context.close()
+
+
+# Loads a browser makes from outside the folder, written the ways that slipped past the
+# first checker (no slashes after the scheme, a leading control byte, SVG, image-set()).
+OUTSIDE_LOADS = [
+    ("scheme-without-slashes", '<img src="https:example.org/x.png">'),
+    ("control-byte", '<img src="\x01https://example.org/x.png">'),
+    ("tab-inside-scheme", '<img src="ht\ttps://example.org/x.png">'),
+    ("protocol-relative", '<script src="//example.org/x.js"></script>'),
+    ("backslashes", '<img src="\\\\example.org\\x.png">'),
+    ("rooted-path", '<img src="/etc/x.png">'),
+    ("srcset", '<img src="a.png" srcset="a.png 1x, https://example.org/b.png 2x">'),
+    ("svg-image-href", '<svg><image href="https://example.org/x.png"/></svg>'),
+    ("svg-xlink-href", '<svg><use xlink:href="https://example.org/s.svg#a"/></svg>'),
+    ("svg-set-to", '<svg><image><set attributeName="href" to="https://example.org/x.png"/></image></svg>'),
+    ("css-image-set", '<div style="background-image: image-set(\'https://example.org/x.png\' 1x)"></div>'),
+    ("css-escaped-url", '<style>body{background:u\\72l(https://example.org/x.png)}</style>'),
+    ("css-import", '<style>@import "https://example.org/x.css";</style>'),
+    ("css-comment-split", '<style>body{background:url(/**/https://example.org/x.png)}</style>'),
+    ("object-data", '<object data="https://example.org/x.swf"></object>'),
+    ("video-poster", '<video poster="https://example.org/x.png"></video>'),
+    ("link-preload", '<link rel="preload" href="https://example.org/x.woff2">'),
+]
+INSIDE_LOADS = [
+    '<img src="pic.png">', '<img src="../assets/x.png">', '<img src="data:image/png;base64,AAAA">',
+    '<a href="https://example.org/">链接不是加载</a>', '<style>body{background:url(x.png)}</style>',
+    '<svg><use href="#icon"/></svg>',
+]
+
+
+@pytest.mark.parametrize("markup", [m for _, m in OUTSIDE_LOADS], ids=[i for i, _ in OUTSIDE_LOADS])
+def test_offline_check_finds_loads_from_outside(tmp_path, markup):
+    (tmp_path / "page.html").write_text(f"<!doctype html><body>{markup}</body>", encoding="utf-8")
+    assert list(_offline.find_external_references(tmp_path)) == ["page.html"]
+
+
+def test_offline_check_passes_local_loads_and_plain_links(tmp_path):
+    (tmp_path / "page.html").write_text("<!doctype html><body>" + "".join(INSIDE_LOADS) + "</body>", encoding="utf-8")
+    (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><use href="#a"/></svg>', encoding="utf-8")
+    assert _offline.find_external_references(tmp_path) == {}
+    (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.org/x.png"/></svg>', encoding="utf-8")
+    assert list(_offline.find_external_references(tmp_path)) == ["x.svg"]
