@@ -28,6 +28,27 @@ MACRO_NAMES = (
 VARIABLE_NAMES = ("org", "site_name", "build")
 
 
+# A file in every build saying which audience the folder holds, so that a deploy script
+# (scripts/build.py) or a person can tell an internal site from a public one.
+AUDIENCE_MARKER = "kb-audience.txt"
+AUDIENCE_NAMES = {"public": "公开版", "internal": "内部版（仅限内部）"}
+
+
+def audience_marker(audience: str, info: "BuildInfo") -> str:
+    """The marker file's text: the audience on the first line, for scripts; then for people."""
+    return f"{audience}\n本目录是清廉建设知识库的{AUDIENCE_NAMES[audience]}，{info.notice}。\n"
+
+
+def read_audience_marker(site_dir: Path) -> str | None:
+    """The audience a built folder holds, from its marker file; None if it has none."""
+    marker = Path(site_dir) / AUDIENCE_MARKER
+    if not marker.is_file():
+        return None
+    with open(marker, encoding="utf-8") as handle:
+        first = handle.readline().strip()
+    return first if first in model.AUDIENCES else None
+
+
 def audience_from_env(environ=os.environ) -> str:
     value = environ.get(AUDIENCE_ENV, "").strip() or model.DEFAULT_AUDIENCE
     if value not in model.AUDIENCES:

@@ -76,6 +76,8 @@ def on_files(files, config):
             files.remove(file)
     for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
         files.append(File.generated(config, path, content=data))
+    marker = engine.site.audience_marker(kb.index.audience, kb.info)
+    files.append(File.generated(config, engine.site.AUDIENCE_MARKER, content=marker))
     return files
 
 

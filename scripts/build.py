@@ -4,6 +4,10 @@
     python scripts/build.py                          # 公开版，输出到 site/
     python scripts/build.py --audience internal --site-dir /srv/kb-internal
 
+构建哪个版本只由 --audience 决定（默认公开版），环境变量 KB_AUDIENCE 对本脚本不起作用。
+内部版不会写进默认的网站目录 site/，也不会替换一个装着公开版的目录（每次构建都会
+写入 kb-audience.txt 说明目录中是哪个版本），除非加上 --replace-public-site。
+
 运行 `mkdocs build --strict`，输出写到网站目录旁边的临时目录。只有构建成功、且
 日志中没有任何 WARNING 或 ERROR 行时，才用两次改名替换网站目录（旧目录先改名为
 备份，新目录改名到位，再删除备份）；构建失败时原来的网站目录原封不动，退出码 1。
@@ -24,7 +28,7 @@ from _project import (AUDIENCE_LABELS, Project, is_problem_line, load_project, m
                       settings_errors, setup_logging)
 
 from kb import model
-from kb.site import AUDIENCE_ENV
+from kb.site import AUDIENCE_ENV, AUDIENCE_MARKER, read_audience_marker
 
 log = setup_logging()
 
@@ -87,16 +91,26 @@ def replace_site(new: Path, site_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     project = load_project()
     parser = argparse.ArgumentParser(description="安全构建：构建成功后才替换网站目录。")
-    parser.add_argument("--audience", choices=model.AUDIENCES,
-                        default=os.environ.get(AUDIENCE_ENV) or model.DEFAULT_AUDIENCE,
-                        help="public（公开版，默认）或 internal（内部版）")
+    parser.add_argument("--audience", choices=model.AUDIENCES, default=model.DEFAULT_AUDIENCE,
+                        help="public（公开版，默认）或 internal（内部版）；环境变量 KB_AUDIENCE 对本脚本不起作用")
     parser.add_argument("--site-dir", type=Path, default=None,
                         help="网站目录（默认为 mkdocs.yml 中的 site_dir，即 site/）")
+    parser.add_argument("--replace-public-site", action="store_true",
+                        help="允许把内部版写进默认的网站目录或装着公开版的目录（会替换公开发布的内容）")
     args = parser.parse_args(argv)
-    if args.audience not in model.AUDIENCES:
-        parser.error(f"--audience 只能是 public 或 internal，不能是 {args.audience}")
     site_dir = (args.site_dir.expanduser().resolve() if args.site_dir else project.site_dir)
     label = AUDIENCE_LABELS[args.audience]
+    from_env = os.environ.get(AUDIENCE_ENV, "").strip()
+    if from_env and from_env != args.audience:
+        log.info(f"注意：环境变量 {AUDIENCE_ENV}={from_env} 对 build.py 不起作用，本次构建{label}"
+                 f"（要构建内部版请用 --audience internal --site-dir 目录）。")
+    if args.audience == "internal" and not args.replace_public_site:
+        holds_public = read_audience_marker(site_dir) == "public"
+        if site_dir == project.site_dir or holds_public:
+            why = "是默认的网站目录（公开发布的位置）" if site_dir == project.site_dir else f"中是公开版（见其中的 {AUDIENCE_MARKER}）"
+            log.error(f"构建失败：{site_dir} {why}，内部版不能写进去，否则内部内容会被公开。"
+                      "请用 --site-dir 指定内部网站的目录；确实要替换时加 --replace-public-site。")
+            return 1
 
     if not os.environ.get("SOURCE_DATE_EPOCH"):
         epoch = mkdocs_environment(project.root).get("SOURCE_DATE_EPOCH")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import re
+import shutil
 import textwrap
 
 import yaml
@@ -310,11 +311,40 @@ def test_build_replaces_site_only_on_success(minimal_project: Path):
     assert_clean(failed)
 
     guide.write_text(good, encoding="utf-8")
-    second = run_script(project, "build.py", "--audience", "internal", "--site-dir", "site")
+    second = run_script(project, "build.py", "--audience", "internal", "--site-dir", "site", "--replace-public-site")
     assert second.returncode == 0, output(second)
     assert not (site / "marker.txt").exists()
     assert (site / "index.html").exists()
+    assert (site / "kb-audience.txt").read_text(encoding="utf-8").startswith("internal\n")
     assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
+
+
+def test_build_audience_comes_from_its_option_and_internal_never_replaces_public(minimal_project: Path):
+    internal_page = ("---\nid: policy-secret\ntype: policy\ntitle: 内部政策\nsource: 内部资料\naudience: internal\n---\n"
+                     "## 概述\n\n内部。\n")
+    (minimal_project / "docs" / "policies" / "policy-secret.md").write_text(internal_page, encoding="utf-8")
+    site = minimal_project / "site"
+    # The environment variable that `mkdocs build` reads does not switch build.py to internal.
+    public = run_script(minimal_project, "build.py", env={"KB_AUDIENCE": "internal"})
+    assert public.returncode == 0, output(public)
+    assert "KB_AUDIENCE=internal 对 build.py 不起作用" in public.stderr
+    assert (site / "kb-audience.txt").read_text(encoding="utf-8").startswith("public\n")
+    assert not (site / "policies" / "policy-secret").exists()
+
+    for args in (["--audience", "internal"], ["--audience", "internal", "--site-dir", "site"]):
+        refused = run_script(minimal_project, "build.py", *args)
+        assert refused.returncode == 1, output(refused)
+        assert "内部版不能写进去" in refused.stderr and "--replace-public-site" in refused.stderr
+        assert (site / "kb-audience.txt").read_text(encoding="utf-8").startswith("public\n")
+    copy = minimal_project / "public-copy"
+    shutil.copytree(site, copy)
+    refused = run_script(minimal_project, "build.py", "--audience", "internal", "--site-dir", "public-copy")
+    assert refused.returncode == 1 and "中是公开版" in refused.stderr, output(refused)
+
+    internal = run_script(minimal_project, "build.py", "--audience", "internal", "--site-dir", "internal-site")
+    assert internal.returncode == 0, output(internal)
+    assert (minimal_project / "internal-site" / "kb-audience.txt").read_text(encoding="utf-8").startswith("internal\n")
+    assert (minimal_project / "internal-site" / "policies" / "policy-secret" / "index.html").exists()
 
 
 def test_build_refuses_to_replace_a_folder_that_is_not_a_site(minimal_project: Path):
