@@ -88,7 +88,7 @@ def yaml_scalar(value: str) -> str:
     try:
         if text and yaml.safe_load(f"k: {text}") == {"k": text} and not text.startswith(("'", '"')):
             return text
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a date that does not exist, 2026-02-30
         pass
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import textwrap
 
+import pytest
 import yaml
 
 from kb import model
@@ -67,6 +68,18 @@ def test_new_pages_pass_check_and_build(minimal_project: Path):
     assert "新问题：责任落实不到位" in page and "主要表现" in page
     assert "新措施" in build.html("problems/problem-01/index.html")  # backlink from the new measure
     assert "廉政档案" in build.html("terms/index.html")
+
+
+@pytest.mark.parametrize("title", ["2026-02-30", "2024", "<img src=x onerror=alert(1)> & \"引号\"", "yes", "[一, 二]", "# 井号", "null"])
+def test_new_writes_any_title_as_text(minimal_project: Path, title: str):
+    """Titles YAML would read as a date that does not exist, a number, a list, a comment
+    or HTML: new.py quotes them, the page passes the checks and shows the title as typed."""
+    result = run_script(minimal_project, "new.py", "problem", title, "--report", "report-01")
+    assert result.returncode == 0, output(result)
+    assert_clean(result)
+    created = minimal_project / result.stdout.strip()
+    meta = yaml.safe_load(created.read_text(encoding="utf-8").split("---")[1])
+    assert meta["title"] == title
 
 
 def test_new_measure_requires_problems(minimal_project: Path):
