@@ -19,9 +19,21 @@ from .ledger import ledger_rows, problem_rows
 EXPORT_FILES = ("exports/problems.csv", "exports/ledger.csv", "exports/ledger.xlsx", "exports/knowledge-base.json")
 
 
+# Spreadsheet programs run a cell that starts with one of these as a formula
+# (=HYPERLINK(…) can send data away or run commands through DDE). Text from a pull
+# request must stay text: CSV cells get a leading apostrophe (OWASP's advice for
+# "CSV injection"), xlsx cells are written as strings.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows([[_csv_text(cell) for cell in row] for row in rows])
     # A BOM lets Excel on Windows open the UTF-8 file without mangling Chinese.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -67,6 +79,9 @@ def xlsx(sheets: dict[str, list[list[str]]], timestamp: dt.datetime) -> bytes:
         sheet = workbook.create_sheet(name)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for column in sheet.columns:

@@ -218,3 +218,19 @@ def test_sections_shown_elsewhere_keep_their_links_working():
                                       '[锚](problems/problem-02.md#x)、[外](https://a.b/)、<a href="problems/p.md">x</a>')
     assert "`[代码](x.md)`" in rebased and "[代码块](x.md)" in rebased and "[r]: a.md" in rebased
     assert rebase_links(body, "problems/problem-02.md", "problems/problem-02.md") == body
+
+
+def test_exports_keep_formulas_as_text():
+    """A title such as =HYPERLINK(…) from a pull request must not become a live formula."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from kb.exports import _csv, xlsx
+    rows = [["标题", "说明"], ['=HYPERLINK("https://example.org/","点我")', "-2+3"], ["普通文字", "@SUM(1)"]]
+    book = load_workbook(io.BytesIO(xlsx({"台账": rows}, dt.datetime(2026, 1, 1))))
+    cells = [(cell.value, cell.data_type) for row in book["台账"].iter_rows(min_row=2) for cell in row]
+    assert cells == [('=HYPERLINK("https://example.org/","点我")', "s"), ("-2+3", "s"), ("普通文字", "s"), ("@SUM(1)", "s")]
+    assert _csv(rows).decode("utf-8-sig").splitlines()[1:] == ['"\'=HYPERLINK(""https://example.org/"",""点我"")",\'-2+3',
+                                                               "普通文字,'@SUM(1)"]
