@@ -60,7 +60,8 @@ def sections(body: str) -> dict[str, str]:
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 # Quoted or unquoted attribute values: `<a href=x/>` is valid HTML and must be checked too.
-_HTML_REF = re.compile(r"\b(?:href|src)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|([^\s\"'>]+))", re.I)
+# Only inside a tag: `&lt;img src=x&gt;` is text.
+_HTML_REF = re.compile(r"<[A-Za-z][^<>]*?\b(?:href|src)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|([^\s\"'>]+))", re.I)
 
 
 def link_targets(body: str) -> Iterator[tuple[int, str]]:
