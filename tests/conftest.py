@@ -12,7 +12,6 @@ import textwrap
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE_REPORT = REPO.parent / "shared" / "source" / "report.txt"
 PROJECT_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor", "scripts")
 
 

@@ -18,8 +18,8 @@ from kb.loader import load_content
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-# CI lays shared/ beside the repository clone.
-REPORT = Path(__file__).resolve().parents[2] / "shared" / "source" / "report.txt"
+# The source report lives in the repository, unchanged (source/README.md).
+REPORT = REPO / "source" / "report.txt"
 
 LOCATOR_PREFIX = "督导调研报告 "
 # Which page type holds the items of each top-level section of the report.
@@ -94,7 +94,7 @@ def missing_items(items: list[ReportItem], pages: list[dict]) -> list[ReportItem
 @pytest.fixture(scope="module")
 def report_text() -> str:
     if not REPORT.exists():
-        pytest.fail(f"找不到报告原文 {REPORT}（CI 应把 shared/ 放在仓库旁边）")
+        pytest.fail(f"找不到报告原文 {REPORT}（它应随仓库提供，见 source/README.md）")
     return REPORT.read_text(encoding="utf-8")
 
 
