@@ -26,7 +26,7 @@ _HTML_ID = re.compile(r"\bid\s*=\s*[\"']([^\"']+)[\"']")
 def page_anchors(body: str) -> set[str]:
     anchors = set(GENERATED_ANCHORS)
     counts: dict[str, int] = {}
-    for offset, level, text in headings(body):
+    for _, _, text in headings(body):
         slug = SLUGIFY(re.sub(r"[*_`]", "", text), "-")
         if slug in counts:
             counts[slug] += 1

@@ -17,7 +17,8 @@ import yaml
 from . import model
 from .errors import ContentError
 from .frontmatter import SourcePage, read_page
-from .markdown_text import headings, sections as markdown_sections
+from .markdown_text import headings
+from .markdown_text import sections as markdown_sections
 
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._/\-]+$")

@@ -1,9 +1,9 @@
 """Small, shared views of Markdown source: lines outside code, link targets."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 import posixpath
 import re
-from typing import Iterator
 from urllib.parse import urlsplit
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")

@@ -34,7 +34,7 @@ AUDIENCE_MARKER = "kb-audience.txt"
 AUDIENCE_NAMES = {"public": "公开版", "internal": "内部版（仅限内部）"}
 
 
-def audience_marker(audience: str, info: "BuildInfo") -> str:
+def audience_marker(audience: str, info: BuildInfo) -> str:
     """The marker file's text: the audience on the first line, for scripts; then for people."""
     return f"{audience}\n本目录是清廉建设知识库的{AUDIENCE_NAMES[audience]}，{info.notice}。\n"
 
@@ -84,8 +84,8 @@ def build_info(project_dir: Path, environ=os.environ) -> BuildInfo:
             version = version or commit_hash
     if not epoch:
         # Outside a git checkout with no SOURCE_DATE_EPOCH there is nothing better than the clock.
-        epoch = str(int(dt.datetime.now(tz=dt.timezone.utc).timestamp()))
-    stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        epoch = str(int(dt.datetime.now(tz=dt.UTC).timestamp()))
+    stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return BuildInfo(date=stamp.date().isoformat(), version=version or "未提交版本", timestamp=stamp)
 
 
@@ -136,7 +136,7 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, docs_dir: Path | str, *, audience: str, tags_file: Path | str | None = None,
-             org: dict | None = None, site_name: str = "", info: BuildInfo | None = None) -> "KnowledgeBase":
+             org: dict | None = None, site_name: str = "", info: BuildInfo | None = None) -> KnowledgeBase:
         """Load, validate and index everything; raise ContentErrors if anything is wrong."""
         docs_dir = Path(docs_dir)
         tags = load_tags(Path(tags_file)) if tags_file else {}

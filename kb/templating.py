@@ -10,9 +10,9 @@ the build before anything is written.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 import time
 import traceback
-from typing import Callable, Mapping
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -192,7 +192,7 @@ def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]
                            "可用的宏和变量见 docs/guide/macros.md") from None
     except ContentError:
         raise
-    except Exception as error:  # noqa: BLE001 - any failure of page code is the editor's to fix, with a line
+    except Exception as error:  # any failure of page code is the editor's to fix, with a line
         raise ContentError(path, _template_line(error, first_line), f"宏调用出错：{_describe(error)}",
                            "请对照 docs/guide/macros.md 检查宏名、参数和编号") from None
 

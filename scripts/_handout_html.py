@@ -15,11 +15,11 @@ library `html.parser`):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 import html
 from html.parser import HTMLParser
 import posixpath
 import re
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 VOID_ELEMENTS = frozenset({

@@ -24,6 +24,7 @@ Main entry points:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 import dataclasses
 import datetime as _dt
 import hashlib
@@ -31,6 +32,7 @@ import html
 import html.parser
 import logging
 import os
+from pathlib import Path
 import posixpath
 import re
 import shutil
@@ -39,8 +41,6 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
-from pathlib import Path
-from typing import Iterable, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def vendor_iframe_worker(
             text = f.read()
         rel = posixpath.relpath(site_path, page.parent.relative_to(site).as_posix() or ".")
         new, n = _IFRAME_WORKER_CDN_SRC.subn(
-            lambda m: f"{m.group('attr')}{m.group('q')}{html.escape(rel)}{m.group('q')}", text
+            lambda m, rel=rel: f"{m.group('attr')}{m.group('q')}{html.escape(rel)}{m.group('q')}", text
         )
         if n:
             with open(page, "w", encoding="utf-8", newline="") as f:
@@ -283,7 +283,7 @@ def find_external_references(site_dir: str | os.PathLike) -> dict[str, list[str]
 # Reproducible zip
 # ---------------------------------------------------------------------------
 
-_ZIP_EPOCH_MIN = _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)  # DOS date floor
+_ZIP_EPOCH_MIN = _dt.datetime(1980, 1, 1, tzinfo=_dt.UTC)  # DOS date floor
 _FILE_MODE = 0o100644
 _DIR_MODE = 0o040755
 
@@ -292,12 +292,12 @@ def _zip_date_time(when: _dt.datetime | None) -> tuple[int, int, int, int, int, 
     if when is None:
         sde = os.environ.get("SOURCE_DATE_EPOCH")
         if sde:
-            when = _dt.datetime.fromtimestamp(int(sde), tz=_dt.timezone.utc)
+            when = _dt.datetime.fromtimestamp(int(sde), tz=_dt.UTC)
         else:
             when = _ZIP_EPOCH_MIN
     if when.tzinfo is None:
-        when = when.replace(tzinfo=_dt.timezone.utc)
-    when = max(when.astimezone(_dt.timezone.utc), _ZIP_EPOCH_MIN)
+        when = when.replace(tzinfo=_dt.UTC)
+    when = max(when.astimezone(_dt.UTC), _ZIP_EPOCH_MIN)
     if when.year > 2107:
         raise ValueError(f"{when} is past the zip format's last date (2107)")
     return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)

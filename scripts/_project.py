@@ -63,7 +63,7 @@ def read_yaml_file(path: Path, rel: str, loader=yaml.SafeLoader) -> dict:
     """A YAML mapping from a settings file; a ContentError naming the line otherwise."""
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=loader)  # noqa: S506 - SafeLoader or a safe subclass
+            data = yaml.load(handle, Loader=loader)  # SafeLoader or a safe subclass
     except FileNotFoundError:
         raise ContentError(rel, None, "文件不存在") from None
     except UnicodeDecodeError:
@@ -85,7 +85,7 @@ def read_mkdocs_config(project_dir: Path = PROJECT_DIR) -> dict:
     return read_yaml_file(project_dir / "mkdocs.yml", "mkdocs.yml", _ConfigLoader)
 
 
-def settings_errors(project: "Project") -> list[ContentError]:
+def settings_errors(project: Project) -> list[ContentError]:
     """Problems in the settings editors touch: data/tags.yml and mkdocs.yml's extra.org."""
     errors = []
     if project.tags_file.exists():
@@ -125,7 +125,7 @@ class Project:
     config: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, root: Path = PROJECT_DIR) -> "Project":
+    def load(cls, root: Path = PROJECT_DIR) -> Project:
         return cls(root=root, config=read_mkdocs_config(root))
 
     @property

@@ -24,8 +24,7 @@ import sys
 import tempfile
 import time
 
-from _project import (AUDIENCE_LABELS, Project, is_problem_line, load_project, mkdocs_environment,
-                      settings_errors, setup_logging)
+from _project import AUDIENCE_LABELS, Project, is_problem_line, load_project, mkdocs_environment, settings_errors, setup_logging
 
 from kb import model
 from kb.site import AUDIENCE_ENV, AUDIENCE_MARKER, read_audience_marker

@@ -26,8 +26,8 @@ import sys
 import tempfile
 import time
 
-import _offline
 from _handout_html import extract_article, rewrite_fragment, stylesheets
+import _offline
 from _project import AUDIENCE_LABELS, Project, setup_logging
 from _sitebuild import BuildFailed, build_offline_site, human_size, parse_arguments, prepare_build
 

@@ -20,12 +20,11 @@ from pathlib import Path
 import re
 import sys
 
+from _project import load_project, setup_logging, validate
 import yaml
 
-from _project import load_project, setup_logging, validate
-
 from kb import model
-from kb.loader import Content, TEMPLATE_MARKERS
+from kb.loader import TEMPLATE_MARKERS, Content
 
 log = setup_logging()
 

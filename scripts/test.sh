@@ -22,4 +22,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 export NO_MKDOCS_2_WARNING=1
+python3 -m ruff check .
 python3 -m pytest -q "$@"

@@ -21,13 +21,13 @@ fresh temporary profile (user-data-dir), which it deletes on close.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 import contextlib
 import dataclasses
 import logging
 import os
-import shutil
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+import shutil
 from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)

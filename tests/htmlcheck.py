@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
-import posixpath
 from pathlib import Path
+import posixpath
 from urllib.parse import unquote, urlsplit
 
 URL_ATTRIBUTES = {"href", "src"}
@@ -77,7 +77,7 @@ def check_site(site: Path | str) -> list[str]:
     pages = {p.relative_to(site).as_posix(): None for p in sorted(site.rglob("*.html"))}
     parsed = {rel: _parse(site, rel) for rel in pages}
     problems = []
-    for rel, page in parsed.items():
+    for page in parsed.values():
         for ref in page.references:
             reason = _check_reference(site, parsed, ref)
             if reason:

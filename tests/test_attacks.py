@@ -154,7 +154,7 @@ def exercise_page(browser, site: Path, page_path: str) -> str:
                         # A click event on the element itself: a mouse click at its centre could
                         # land on a link inside it (a table cell) and leave the page.
                         element.dispatch_event("click", timeout=500)
-                except Exception:  # noqa: BLE001 - hidden or detached elements cannot be clicked
+                except Exception:  # hidden or detached elements cannot be hovered
                     pass
                 if page.url.split("#")[0] != url:
                     page.goto(url, wait_until="load")

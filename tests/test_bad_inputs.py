@@ -13,7 +13,7 @@ import textwrap
 import pytest
 import yaml
 
-from tests.conftest import MINIMAL_DOCS, REPO, make_project, run_mkdocs, run_script
+from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs, run_script
 from tests.sitetools import changed_files, snapshot
 
 CASES_DIR = Path(__file__).parent / "cases" / "bad"

@@ -1,7 +1,6 @@
 """The published site in real Chromium, served over HTTP on loopback as an intranet would."""
 from __future__ import annotations
 
-
 import pytest
 
 from tests.browser import chromium_fixture, open_search, record_requests, search_titles, serve_folder

@@ -7,10 +7,10 @@ so "no request leaves the folder" is checked wherever a page is opened.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 import re
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +21,7 @@ from tests.htmlcheck import check_site
 browser = chromium_fixture(scope="module")  # one playwright at a time per process
 
 EPOCH = 1764000000  # what run_script sets as SOURCE_DATE_EPOCH (and KB_VERSION=test)
-BUILD_DATE = dt.datetime.fromtimestamp(EPOCH, tz=dt.timezone.utc).date().isoformat()
+BUILD_DATE = dt.datetime.fromtimestamp(EPOCH, tz=dt.UTC).date().isoformat()
 BUILD_LINE = f"构建于 {BUILD_DATE} · 版本 test · 内容以在线版为准"
 SESSION = "session-report-reading"
 

@@ -9,19 +9,19 @@ not repeated here.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import MINIMAL_DOCS, REPO, make_project, run_script
 
 sys.path.insert(0, str(REPO / "scripts"))
-import _offline  # noqa: E402
-from _handout_html import extract_article, resolve, rewrite_fragment, stylesheets  # noqa: E402
+from _handout_html import extract_article, resolve, rewrite_fragment, stylesheets
+import _offline
 
 needs_tools = pytest.mark.skipif(
     not (shutil.which("pdftotext") and Path(_offline.CHROMIUM_PATH).exists()
@@ -30,7 +30,7 @@ needs_tools = pytest.mark.skipif(
 )
 
 EPOCH = 1764000000  # run_script's SOURCE_DATE_EPOCH; KB_VERSION=test
-BUILD_DATE = dt.datetime.fromtimestamp(EPOCH, tz=dt.timezone.utc).date().isoformat()
+BUILD_DATE = dt.datetime.fromtimestamp(EPOCH, tz=dt.UTC).date().isoformat()
 SESSION = "session-report-reading"
 
 

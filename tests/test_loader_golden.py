@@ -7,8 +7,8 @@ import textwrap
 import pytest
 import yaml
 
-from kb.site import KnowledgeBase
 from kb.errors import ContentErrors
+from kb.site import KnowledgeBase
 
 CASES = sorted((Path(__file__).parent / "cases" / "loader").glob("*.yml"))
 TAGS = Path(__file__).resolve().parents[1] / "data" / "tags.yml"

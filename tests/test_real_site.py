@@ -1,10 +1,10 @@
 """The real knowledge base: strict build with zero warnings, and what a reader would check."""
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 import posixpath
+import re
 from urllib.parse import unquote, urljoin
 
 import pytest
