@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 import re
 
-import yaml
-
 from . import model
 from .errors import ContentError
 from .frontmatter import SourcePage, read_page
@@ -62,15 +60,6 @@ class Content:
     broken_ids: set[str] = field(default_factory=set)
     # Docs-relative paths of the files that are not pages (images, attachments, assets).
     static_files: list[str] = field(default_factory=list)
-
-
-def load_tags(path: Path) -> dict[str, str]:
-    """Controlled tag vocabulary: tag -> one-line description."""
-    if not path.exists():
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    return {str(tag): str(description or "") for tag, description in data.items()}
 
 
 def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,

@@ -34,21 +34,32 @@ OTHER_MARKDOWN_SUFFIXES = frozenset({".markdown", ".mdown", ".mkdn", ".mkd"})
 
 # Every `***` of the source report is one of these names, rendered as `{{ org.name }}`
 # and set once in mkdocs.yml `extra.org`; the defaults are neutral.
-REDACTION_DEFAULTS = {
-    "city": "××",
-    "superior": "××",
-    "superior_city": "××",
-    "plan_issuer": "××",
-    "opinion_issuer": "××",
-    "visit_date": "××××年××月××日",
-    "province": "××",
-    "congress_session": "××",
-    "red_culture_area": "××",
-    "people": "××",
-    "play_title": "《××》",
-    "city_meeting": "××",
-    "theme_education": "××",
+@dataclass(frozen=True)
+class Redaction:
+    """A name the report hides as `***`: pages write `{{ org.<name> }}`, mkdocs.yml's
+    extra.org may set the real value once for the whole site."""
+
+    default: str
+    meaning: str
+
+
+# Declared here only; mkdocs.yml sets values, CONTRIBUTING and the macro guide list the names.
+REDACTIONS = {
+    "city": Redaction("××", "“***市文化和旅游局”“***市纪委监委”中的市名"),
+    "superior": Redaction("××", "“中央、省委、***和***市委”中的第一处"),
+    "superior_city": Redaction("××", "同上句中的第二处（“***市委”）"),
+    "plan_issuer": Redaction("××", "《中共***市委关于落实<…>的实施方案》中的第一处"),
+    "opinion_issuer": Redaction("××", "同一文件名中“<中共***市委关于争做清廉建设标杆城市的意见>”"),
+    "visit_date": Redaction("××××年××月××日", "督导调研日期"),
+    "province": Redaction("××", "“***省第***次党代会”中的省名"),
+    "congress_session": Redaction("××", "同上句中的届次"),
+    "red_culture_area": Redaction("××", "“***红色文化传承发展示范区”“***红色文化传承发展主题研讨会”"),
+    "people": Redaction("××", "“充分展示***人民舍身报国的家国情怀”"),
+    "play_title": Redaction("《××》", "红色经典剧目名称"),
+    "city_meeting": Redaction("××", "“全市***相关会议精神”"),
+    "theme_education": Redaction("××", "“‘***’主题教育活动”"),
 }
+REDACTION_DEFAULTS = {name: redaction.default for name, redaction in REDACTIONS.items()}
 
 # Page sections an editor writes as `## 标题`; renderers reuse their Markdown.
 SECTION_MANIFESTATIONS = "主要表现"

@@ -6,111 +6,22 @@ and asks it for everything; scripts use the same entry point.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import datetime as dt
-import os
-from pathlib import Path
-import subprocess
 
 from . import model, render, sanitize, templating
 from .errors import ContentError, ContentErrors
 from .exports import EXPORT_FILES
+from .gitlog import page_history
 from .glossary import TermMark, mark_terms
 from .index import ContentIndex
 from .links import check_links
-from .loader import Content, load_content, load_tags
-
-AUDIENCE_ENV = "KB_AUDIENCE"
+from .loader import Content, load_content
+from .settings import BuildInfo, Settings
 
 MACRO_NAMES = (
     "link", "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
     "glossary", "self_check", "recent_changes", "tag_index", "ledger", "count",
 )
 VARIABLE_NAMES = ("org", "site_name", "build")
-
-
-# A file in every build saying which audience the folder holds, so that a deploy script
-# (scripts/build.py) or a person can tell an internal site from a public one.
-AUDIENCE_MARKER = "kb-audience.txt"
-AUDIENCE_NAMES = {"public": "公开版", "internal": "内部版（仅限内部）"}
-
-
-def audience_marker(audience: str, info: BuildInfo) -> str:
-    """The marker file's text: the audience on the first line, for scripts; then for people."""
-    return f"{audience}\n本目录是清廉建设知识库的{AUDIENCE_NAMES[audience]}，{info.notice}。\n"
-
-
-def read_audience_marker(site_dir: Path) -> str | None:
-    """The audience a built folder holds, from its marker file; None if it has none."""
-    marker = Path(site_dir) / AUDIENCE_MARKER
-    if not marker.is_file():
-        return None
-    with open(marker, encoding="utf-8") as handle:
-        first = handle.readline().strip()
-    return first if first in model.AUDIENCES else None
-
-
-def audience_from_env(environ=os.environ) -> str:
-    value = environ.get(AUDIENCE_ENV, "").strip() or model.DEFAULT_AUDIENCE
-    if value not in model.AUDIENCES:
-        raise ContentErrors([ContentError("环境变量 KB_AUDIENCE", None, f"不认识的值“{value}”", "只能是 public（默认）或 internal")])
-    return value
-
-
-@dataclass(frozen=True)
-class BuildInfo:
-    date: str
-    version: str
-    timestamp: dt.datetime
-
-    def as_dict(self) -> dict:
-        return {"date": self.date, "version": self.version}
-
-    @property
-    def notice(self) -> str:
-        """The line every page's footer, the offline bundle and the handout carry."""
-        return f"构建于 {self.date} · 版本 {self.version} · 内容以在线版为准"
-
-
-def build_info(project_dir: Path, environ=os.environ) -> BuildInfo:
-    """Build date and version from SOURCE_DATE_EPOCH or the last commit, never the clock,
-    so two builds of one commit are byte-identical."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    version = environ.get("KB_VERSION", "")
-    if not epoch or not version:
-        commit = _git(project_dir, "log", "-1", "--format=%ct %h")
-        if commit:
-            commit_epoch, commit_hash = commit.split()
-            epoch = epoch or commit_epoch
-            version = version or commit_hash
-    if not epoch:
-        # Outside a git checkout with no SOURCE_DATE_EPOCH there is nothing better than the clock.
-        epoch = str(int(dt.datetime.now(tz=dt.UTC).timestamp()))
-    stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return BuildInfo(date=stamp.date().isoformat(), version=version or "未提交版本", timestamp=stamp)
-
-
-def page_history(docs_dir: Path, limit: int = 200) -> list[tuple[str, str]]:
-    """(commit date, docs-relative path) of recently committed page changes, newest first.
-
-    Read from git so that "recent changes" needs no hand-kept list and two builds
-    of one commit agree; empty outside a git checkout."""
-    log = _git(docs_dir, "log", f"-n{limit}", "--format=@%cs", "--name-only", "--no-renames", "--", ".")
-    prefix = _git(docs_dir, "rev-parse", "--show-prefix")
-    history, date = [], ""
-    for line in log.splitlines():
-        if line.startswith("@"):
-            date = line[1:]
-        elif line.strip() and line.startswith(prefix) and line.endswith(".md"):
-            history.append((date, line[len(prefix):]))
-    return history
-
-
-def _git(project_dir: Path, *args: str) -> str:
-    try:
-        result = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
 
 
 def _bound(function, *bound):
@@ -127,28 +38,33 @@ def _bound(function, *bound):
 
 @dataclass
 class KnowledgeBase:
+    settings: Settings
     content: Content
     index: ContentIndex
-    org: dict
-    site_name: str
-    info: BuildInfo
     history: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def load(cls, docs_dir: Path | str, *, audience: str, tags_file: Path | str | None = None,
-             org: dict | None = None, site_name: str = "", info: BuildInfo | None = None) -> KnowledgeBase:
+    def load(cls, settings: Settings) -> KnowledgeBase:
         """Load, validate and index everything; raise ContentErrors if anything is wrong."""
-        docs_dir = Path(docs_dir)
-        tags = load_tags(Path(tags_file)) if tags_file else {}
-        merged_org = {**model.REDACTION_DEFAULTS, **{k: str(v) for k, v in (org or {}).items()}}
-        content = load_content(docs_dir, tags=tags, variables=merged_org)
-        index = ContentIndex(content, audience)
-        kb = cls(content, index, merged_org, site_name, info or build_info(docs_dir.parent), page_history(docs_dir))
+        content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org)
+        kb = cls(settings, content, ContentIndex(content, settings.audience), page_history(settings.docs_dir))
         errors = list(content.errors)
         errors += kb.check_pages()
         if errors:
             raise ContentErrors(errors)
         return kb
+
+    @property
+    def info(self) -> BuildInfo:
+        return self.settings.info
+
+    @property
+    def org(self) -> dict[str, str]:
+        return self.settings.org
+
+    @property
+    def site_name(self) -> str:
+        return self.settings.site_name
 
     def check_pages(self) -> list[ContentError]:
         """Checks of the source that need no rendering: template code and links."""

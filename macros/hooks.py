@@ -32,6 +32,7 @@ class _Engine:
             sys.path.insert(0, str(PROJECT_DIR))
         for name in [n for n in sys.modules if n.split(".")[0] in ("kb", "macros")]:
             del sys.modules[name]
+        self.settings = importlib.import_module("kb.settings")
         self.site = importlib.import_module("kb.site")
         self.errors = importlib.import_module("kb.errors")
         self.exports = importlib.import_module("kb.exports")
@@ -47,24 +48,22 @@ engine: _Engine | None = None
 def on_config(config):
     global engine
     engine = _Engine()
-    info = engine.site.build_info(PROJECT_DIR)
-    # mkdocs dates the sitemap from SOURCE_DATE_EPOCH; pinning it to the commit keeps builds reproducible.
-    # (An empty value counts as unset, as in build_info; mkdocs would fail on int("").)
-    if not os.environ.get("SOURCE_DATE_EPOCH"):
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(info.timestamp.timestamp()))
     try:
-        audience = engine.site.audience_from_env()
-        kb = engine.site.KnowledgeBase.load(
-            config.docs_dir, audience=audience, tags_file=PROJECT_DIR / "data" / "tags.yml",
-            org=config.extra.get("org"), site_name=config.site_name, info=info,
+        settings = engine.settings.load_settings(
+            PROJECT_DIR, docs_dir=config.docs_dir, site_name=config.site_name, extra=config.extra,
         )
+        # mkdocs dates the sitemap from SOURCE_DATE_EPOCH; pinning it to the commit keeps builds
+        # reproducible. (An empty value counts as unset, as in build_info; mkdocs would fail on int("").)
+        if not os.environ.get("SOURCE_DATE_EPOCH"):
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(settings.info.timestamp.timestamp()))
+        kb = engine.site.KnowledgeBase.load(settings)
     except engine.errors.ContentErrors as errors:
         for error in errors.errors:
             log.error(str(error))
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
     engine.search_index.register_words(kb.glossary_words())
-    config.copyright = f"{config.copyright or ''} {info.notice}".strip()
+    config.copyright = f"{config.copyright or ''} {kb.info.notice}".strip()
     return config
 
 
@@ -76,8 +75,8 @@ def on_files(files, config):
             files.remove(file)
     for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
         files.append(File.generated(config, path, content=data))
-    marker = engine.site.audience_marker(kb.index.audience, kb.info)
-    files.append(File.generated(config, engine.site.AUDIENCE_MARKER, content=marker))
+    marker = engine.settings.audience_marker(kb.index.audience, kb.info)
+    files.append(File.generated(config, engine.settings.AUDIENCE_MARKER, content=marker))
     return files
 
 

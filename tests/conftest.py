@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor", "scripts")
+PROJECT_PARTS = ("mkdocs.yml", "kb", "kbtools", "macros", "data", "vendor", "scripts")
 
 
 @dataclass
@@ -60,6 +60,15 @@ def make_project(root: Path, files: dict[str, str | bytes] | None = None, *, doc
         else:
             target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
     return root
+
+
+def load_kb(docs: Path, *, audience: str = "public", org: dict | None = None):
+    """The knowledge base of a docs folder with this repository's settings (tags, defaults)."""
+    from kb.settings import load_settings
+    from kb.site import KnowledgeBase
+
+    settings = load_settings(REPO, docs_dir=docs, site_name="测试知识库", extra={"org": org} if org else None, audience=audience)
+    return KnowledgeBase.load(settings)
 
 
 def run_mkdocs(project: Path, *args: str, env: dict | None = None, site: Path | None = None, timeout: int = 300) -> BuildResult:

@@ -13,15 +13,12 @@ from pathlib import Path
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import MINIMAL_DOCS, REPO, make_project, run_script
-
-sys.path.insert(0, str(REPO / "scripts"))
-from _handout_html import extract_article, resolve, rewrite_fragment, stylesheets
-import _offline
+from kbtools import offline as _offline
+from kbtools.handout_html import extract_article, resolve, rewrite_fragment, stylesheets
+from tests.conftest import MINIMAL_DOCS, make_project, run_script
 
 needs_tools = pytest.mark.skipif(
     not (shutil.which("pdftotext") and Path(_offline.CHROMIUM_PATH).exists()

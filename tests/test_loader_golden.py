@@ -8,10 +8,9 @@ import pytest
 import yaml
 
 from kb.errors import ContentErrors
-from kb.site import KnowledgeBase
+from tests.conftest import load_kb
 
 CASES = sorted((Path(__file__).parent / "cases" / "loader").glob("*.yml"))
-TAGS = Path(__file__).resolve().parents[1] / "data" / "tags.yml"
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -28,7 +27,7 @@ def test_loader_case(case: Path, tmp_path: Path) -> None:
     write(docs, spec["files"])
     expected = spec.get("errors") or []
     try:
-        kb = KnowledgeBase.load(docs, audience=spec.get("audience", "public"), tags_file=TAGS)
+        kb = load_kb(docs, audience=spec.get("audience", "public"))
     except ContentErrors as errors:
         assert [str(e) for e in errors.errors] == expected
         return

@@ -15,13 +15,11 @@ import zipfile
 
 import pytest
 
+from kbtools import offline as _offline
+from tests.browser import chromium_fixture, open_search, record_requests, search_titles
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO / "scripts"))
-sys.path.insert(0, str(HERE))
-
-import _offline  # noqa: E402
-from browser import chromium_fixture, open_search, record_requests, search_titles  # noqa: E402
 
 browser = chromium_fixture()
 

@@ -9,8 +9,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 
-from kb.site import KnowledgeBase
-from tests.conftest import REPO, make_project, run_mkdocs
+from tests.conftest import REPO, load_kb, make_project, run_mkdocs
 
 MAX_PAGE_BYTES = 150_000
 
@@ -76,7 +75,7 @@ def test_chinese_anchors(real_site):
 
 
 def test_every_report_item_two_clicks_from_home(real_site):
-    kb = KnowledgeBase.load(REPO / "docs", audience="public", tags_file=REPO / "data" / "tags.yml")
+    kb = load_kb(REPO / "docs")
     site = real_site.site
 
     def links_of(url: str) -> set[str]:
@@ -140,7 +139,7 @@ def test_no_page_is_lost(real_site):
 
 
 def test_each_index_lists_every_item_of_its_type(real_site):
-    kb = KnowledgeBase.load(REPO / "docs", audience="public", tags_file=REPO / "data" / "tags.yml")
+    kb = load_kb(REPO / "docs")
     for type_name, folder in (("report", "reports"), ("policy", "policies"), ("practice", "practices"),
                               ("problem", "problems"), ("measure", "measures")):
         html = real_site.html(f"{folder}/index.html")

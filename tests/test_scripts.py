@@ -215,7 +215,7 @@ def test_check_reports_broken_settings_without_traceback(minimal_project: Path):
     tags.write_text("主体责任: 说明\n", encoding="utf-8")
     config = minimal_project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r'(?m)^    city: .*$', "    city:", text), encoding="utf-8")
+    config.write_text(text.replace("  org: {}", "  org:\n    city:"), encoding="utf-8")
     result = run_script(minimal_project, "check.py")
     assert result.returncode == 1
     assert re.search(r"mkdocs\.yml:\d+: extra\.org\.city 没有填写", result.stderr), result.stderr
@@ -404,3 +404,27 @@ def test_contributing_lists_every_key_of_every_type():
     tags = yaml.safe_load((REPO / "data" / "tags.yml").read_text(encoding="utf-8"))
     for tag in tags:
         assert tag in text, f"CONTRIBUTING.md 的标签列表缺少“{tag}”"
+
+
+def test_build_checks_settings_as_check_does(minimal_project: Path):
+    """The build reads the settings through kb.settings too: an empty redacted name or a
+    broken tags file fails `mkdocs build --strict` with the file and line, never "None市"."""
+    config = minimal_project / "mkdocs.yml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("  org: {}", "  org:\n    city:"), encoding="utf-8")
+    line = next(n for n, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if text.strip() == "city:")
+    build = run_mkdocs(minimal_project)
+    assert build.returncode == 1
+    assert f"mkdocs.yml:{line}: extra.org.city 没有填写或不是一行文字" in build.output, build.output
+    assert "Traceback" not in build.output and not (build.site / "index.html").exists()
+
+    config.write_text(good.replace("  org: {}", '  org:\n    cty: "某某"'), encoding="utf-8")
+    build = run_mkdocs(minimal_project)
+    assert "extra.org 中有未知的名称“cty”（是不是想写 city？" in build.output, build.output
+
+    config.write_text(good, encoding="utf-8")
+    (minimal_project / "data" / "tags.yml").write_text("主体责任: 说明\n 监督执纪: 说明: 多余的冒号\n", encoding="utf-8")
+    build = run_mkdocs(minimal_project)
+    assert build.returncode == 1
+    assert "data/tags.yml:2: 不是有效的 YAML" in build.output, build.output
+    assert "Traceback" not in build.output

@@ -11,9 +11,7 @@ from kb.errors import ContentError, ContentErrors
 from kb.glossary import TermMark, mark_terms
 from kb.search_index import enrich, subwords
 from kb.site import KnowledgeBase
-from tests.conftest import MINIMAL_DOCS
-
-TAGS = Path(__file__).resolve().parents[1] / "data" / "tags.yml"
+from tests.conftest import MINIMAL_DOCS, load_kb
 
 
 @pytest.fixture
@@ -22,7 +20,7 @@ def kb(tmp_path: Path) -> KnowledgeBase:
     for rel, text in MINIMAL_DOCS.items():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return KnowledgeBase.load(docs, audience="public", tags_file=TAGS, org={"city": "测试"})
+    return load_kb(docs, org={"city": "测试"})
 
 
 def test_backlinks_both_directions(kb):
@@ -159,12 +157,12 @@ def test_reused_sections_have_redactions_filled(tmp_path):
     for rel, text in files.items():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    kb = KnowledgeBase.load(docs, audience="public", tags_file=TAGS, org={"city": "测试"})
+    kb = load_kb(docs, org={"city": "测试"})
     assert "测试市压力传导不够" in render.problem_checklist(kb.index, "problems/checklist.md")
     (docs / "problems/problem-01.md").write_text(
         (docs / "problems/problem-01.md").read_text(encoding="utf-8").replace("{{ org.city }}", "{{ count('problem') }}"), encoding="utf-8")
     with pytest.raises(ContentErrors) as error:
-        KnowledgeBase.load(docs, audience="public", tags_file=TAGS)
+        load_kb(docs)
     assert "problems/problem-01.md:16: “## 原因分析”一节会汇总到问题清单" in str(error.value)
 
 

@@ -1,29 +1,26 @@
-"""Shared helpers for the scripts in this folder: where the project is, its mkdocs
-settings, logging for command-line output, and the one validation entry point.
+"""The project as the scripts see it: where it is, mkdocs.yml read by mkdocs itself,
+the validated settings, logging for command-line output, and the one validation
+entry point.
 
-Everything here goes through the kb package (KnowledgeBase.load, the loader's
-parser); the scripts never parse pages themselves.
+Everything goes through the kb package (settings, KnowledgeBase.load, the loader);
+the tools never parse pages or settings files themselves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 import logging
 import os
 from pathlib import Path
 import shutil
 import sys
 
-import yaml
+from kb import model
+from kb.errors import ContentError, ContentErrors
+from kb.loader import Content, load_content
+from kb.settings import BuildInfo, Settings, build_info, load_settings
+from kb.site import KnowledgeBase
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-if str(PROJECT_DIR) not in sys.path:
-    sys.path.insert(0, str(PROJECT_DIR))
-
-from kb import model  # noqa: E402
-from kb.errors import ContentError, ContentErrors  # noqa: E402
-from kb.loader import Content, load_content, load_tags  # noqa: E402
-from kb.site import BuildInfo, KnowledgeBase, build_info  # noqa: E402
-
 # What a copy of the project needs to build (docs come separately).
 ENGINE_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor")
 
@@ -44,85 +41,47 @@ def setup_logging(verbose: bool = False) -> logging.Logger:
     return log
 
 
-# -- mkdocs.yml ----------------------------------------------------------------
+# -- the project ------------------------------------------------------------------
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """SafeLoader that reads mkdocs.yml without executing anything: tags such as
-    `!!python/object/apply:` or `!ENV` become None instead of running code."""
+class _quiet:
+    """Silence a logger below WARNING for a moment (mkdocs announces what it loads)."""
+
+    def __init__(self, name: str):
+        self.logger = logging.getLogger(name)
+
+    def __enter__(self):
+        self.level = self.logger.level
+        self.logger.setLevel(logging.WARNING)
+
+    def __exit__(self, *exc):
+        self.logger.setLevel(self.level)
 
 
-def _ignore_tag(loader, suffix, node):
-    return None
+def read_mkdocs_config(root: Path):
+    """mkdocs.yml as mkdocs reads it (its own load_config, plugins and all); a ContentError
+    naming the file otherwise."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+    import yaml
 
-
-_ConfigLoader.add_multi_constructor("", _ignore_tag)
-
-
-def read_yaml_file(path: Path, rel: str, loader=yaml.SafeLoader) -> dict:
-    """A YAML mapping from a settings file; a ContentError naming the line otherwise."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=loader)  # SafeLoader or a safe subclass
-    except FileNotFoundError:
-        raise ContentError(rel, None, "文件不存在") from None
-    except UnicodeDecodeError:
-        raise ContentError(rel, None, "文件不是 UTF-8 编码", "请在编辑器中选择“另存为 → 编码 UTF-8”") from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise ContentError(rel, mark.line + 1 if mark else None, f"不是有效的 YAML（{error.problem or error.context}）",
-                           "请检查缩进（只能用空格）和冒号（半角冒号后加空格）；值里有冒号时用英文双引号括起来") from None
-    except yaml.YAMLError as error:
-        raise ContentError(rel, None, f"不是有效的 YAML（{error}）") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ContentError(rel, 1, "应为“键: 值”的列表", "每行写成 键: 值")
-    return data
-
-
-def read_mkdocs_config(project_dir: Path = PROJECT_DIR) -> dict:
-    return read_yaml_file(project_dir / "mkdocs.yml", "mkdocs.yml", _ConfigLoader)
-
-
-def settings_errors(project: Project) -> list[ContentError]:
-    """Problems in the settings editors touch: data/tags.yml and mkdocs.yml's extra.org."""
-    errors = []
-    if project.tags_file.exists():
-        try:
-            read_yaml_file(project.tags_file, "data/tags.yml")
-        except ContentError as error:
-            errors.append(error)
-    extra = project.config.get("extra")
-    org = extra.get("org") if isinstance(extra, dict) else None
-    if org is not None and not isinstance(org, dict):
-        errors.append(ContentError("mkdocs.yml", None, "extra.org 应为“名称: 值”的列表"))
-    for name, value in (org or {}).items() if isinstance(org, dict) else ():
-        line = _line_of_key(project.root / "mkdocs.yml", name)
-        if name not in model.REDACTION_DEFAULTS:
-            errors.append(ContentError("mkdocs.yml", line, f"extra.org 中有未知的名称“{name}”",
-                                       f"可用的名称：{'、'.join(model.REDACTION_DEFAULTS)}"))
-        elif value is None or not str(value).strip() or isinstance(value, (dict, list)):
-            errors.append(ContentError("mkdocs.yml", line, f"extra.org.{name} 没有填写或不是一行文字",
-                                       "请填写名称（用英文双引号括起来），或删除这一行以使用默认的“××”"))
-    return errors
-
-
-def _line_of_key(path: Path, key: str) -> int | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip().startswith(f"{key}:"):
-                    return number
-    except OSError:
-        pass
-    return None
+        with _quiet("mkdocs"):
+            return load_config(str(root / "mkdocs.yml"))
+    except (exceptions.ConfigurationError, OSError) as error:
+        cause = error.__context__
+        if isinstance(cause, yaml.MarkedYAMLError):
+            mark = cause.problem_mark or cause.context_mark
+            raise ContentError("mkdocs.yml", mark.line + 1 if mark else None, f"不是有效的 YAML（{cause.problem or cause.context}）",
+                               "请检查缩进（只能用空格）和冒号（半角冒号后加空格）；值里有冒号时用英文双引号括起来") from None
+        raise ContentError("mkdocs.yml", None, f"无法读取：{error}", "请对照 git 中的上一个版本检查最近的改动") from None
 
 
 @dataclass
 class Project:
     root: Path
-    config: dict = field(default_factory=dict)
+    config: object  # mkdocs' MkDocsConfig
 
     @classmethod
     def load(cls, root: Path = PROJECT_DIR) -> Project:
@@ -130,43 +89,44 @@ class Project:
 
     @property
     def docs_dir(self) -> Path:
-        return (self.root / str(self.config.get("docs_dir") or "docs")).resolve()
+        return Path(self.config.docs_dir).resolve()
 
     @property
     def site_dir(self) -> Path:
-        return (self.root / str(self.config.get("site_dir") or "site")).resolve()
-
-    @property
-    def tags_file(self) -> Path:
-        return self.root / "data" / "tags.yml"
-
-    @property
-    def org(self) -> dict:
-        extra = self.config.get("extra") or {}
-        org = extra.get("org") if isinstance(extra, dict) else None
-        return org if isinstance(org, dict) else {}
+        return Path(self.config.site_dir).resolve()
 
     @property
     def site_name(self) -> str:
-        return str(self.config.get("site_name") or "")
+        return str(self.config.site_name or "")
 
-    def tags(self) -> dict[str, str]:
-        return load_tags(self.tags_file)
+    def settings(self, audience: str | None = None, info: BuildInfo | None = None) -> Settings:
+        """The validated settings (kb.settings); raises ContentErrors."""
+        return load_settings(self.root, docs_dir=self.docs_dir, site_name=self.site_name, extra=self.config.extra,
+                             audience=audience or model.DEFAULT_AUDIENCE, info=info)
 
     def load_content(self) -> Content:
         """All pages through the kb loader (no index, no audience)."""
-        merged = {**model.REDACTION_DEFAULTS, **{k: str(v) for k, v in self.org.items()}}
-        return load_content(self.docs_dir, tags=self.tags(), variables=merged)
+        settings = self.settings()
+        return load_content(self.docs_dir, tags=settings.tags, variables=settings.org)
 
     def display_path(self, docs_path: str) -> str:
         """A docs-relative page path as the editor should type or click it (docs/…)."""
         if not docs_path.endswith(".md") and not (self.docs_dir / docs_path).exists():
-            return docs_path  # not a file, e.g. "环境变量 KB_AUDIENCE"
+            return docs_path  # not a file, e.g. "环境变量 KB_AUDIENCE" or "mkdocs.yml"
         full = self.docs_dir / docs_path
         try:
             return full.relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             return full.as_posix()
+
+
+def settings_errors(project: Project) -> list[ContentError]:
+    """Problems in the settings editors touch: mkdocs.yml's extra.org and data/tags.yml."""
+    try:
+        project.settings()
+    except ContentErrors as errors:
+        return list(errors.errors)
+    return []
 
 
 def load_project() -> Project:
@@ -219,10 +179,7 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
 
     for audience in model.AUDIENCES:
         try:
-            kb = KnowledgeBase.load(
-                project.docs_dir, audience=audience, tags_file=project.tags_file,
-                org=project.org, site_name=project.site_name, info=info,
-            )
+            kb = KnowledgeBase.load(project.settings(audience, info))
         except ContentErrors as errors:
             for error in errors.errors:
                 add(error, audience)
@@ -250,32 +207,16 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
 
 
 def markdown_converter(project: Project):
-    """Markdown to HTML the way the build converts pages: mkdocs' own reading of
-    mkdocs.yml, with its markdown_extensions and their settings."""
+    """Markdown to HTML the way the build converts pages: the markdown_extensions of
+    mkdocs.yml with their settings, as mkdocs read them."""
     import markdown as python_markdown
-    from mkdocs.config import load_config
 
-    with _quiet("mkdocs"):
-        config = load_config(str(project.root / "mkdocs.yml"))
-    converter = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    converter = python_markdown.Markdown(extensions=project.config.markdown_extensions,
+                                         extension_configs=project.config.mdx_configs)
 
     def convert(text: str) -> str:
         return converter.reset().convert(text)
     return convert
-
-
-class _quiet:
-    """Silence a logger's INFO lines (mkdocs announces the config it loads)."""
-
-    def __init__(self, name: str):
-        self.logger = logging.getLogger(name)
-
-    def __enter__(self):
-        self.level = self.logger.level
-        self.logger.setLevel(logging.WARNING)
-
-    def __exit__(self, *exc):
-        self.logger.setLevel(self.level)
 
 
 def _relative_url(target: str, page: str) -> str:

@@ -8,7 +8,7 @@ keys replaced for offline use, built strictly into a folder of our choice:
   inlined as `search/search_index.js`);
 * `theme.font: false`, so nothing is fetched from Google Fonts;
 * `extra.polyfills` pointing at the vendored iframe-worker shim (the offline
-  plugin then adds no unpkg.com URL; see scripts/_offline.py);
+  plugin then adds no unpkg.com URL; see kbtools/offline.py);
 * no `repo_url`, so Material makes no request to the GitHub API.
 
 `mkdocs.config.load_config(config_file=<repo>/mkdocs.yml, **overrides)` keeps the
@@ -29,12 +29,13 @@ import os
 from pathlib import Path
 import time
 
-from _offline import IFRAME_WORKER_SITE_PATH, find_external_references, vendor_iframe_worker
-from _project import AUDIENCE_LABELS, Project
-
 from kb import model
 from kb.errors import ContentErrors
-from kb.site import AUDIENCE_ENV, BuildInfo, KnowledgeBase, build_info
+from kb.settings import AUDIENCE_ENV, BuildInfo, build_info
+from kb.site import KnowledgeBase
+
+from .offline import IFRAME_WORKER_SITE_PATH, find_external_references, vendor_iframe_worker
+from .project import AUDIENCE_LABELS, Project
 
 log = logging.getLogger("kb.scripts")
 
@@ -83,8 +84,8 @@ def quiet_build_logs(verbose: bool = False) -> None:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(_MkdocsFormatter("%(message)s"))
     logging.getLogger("mkdocs").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    # _offline's helpers log English detail lines (file copied, zip sha256): only with --verbose.
-    logging.getLogger("_offline").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # kbtools.offline's helpers log English detail lines (file copied, zip sha256): only with --verbose.
+    logging.getLogger("kbtools.offline").setLevel(logging.DEBUG if verbose else logging.WARNING)
     try:  # jieba prints "Building prefix dict…" on its own handler when the search plugin loads it
         import jieba
 
@@ -94,7 +95,8 @@ def quiet_build_logs(verbose: bool = False) -> None:
 
 
 def prepare_environment(project: Project, audience: str) -> BuildInfo:
-    """Pin SOURCE_DATE_EPOCH (from the last commit unless set) and the audience for the hooks."""
+    """Pin SOURCE_DATE_EPOCH (from the last commit unless set) and the audience for the hooks,
+    which an in-process mkdocs build reads from the environment as `mkdocs build` does."""
     info = build_info(project.root)
     if not os.environ.get("SOURCE_DATE_EPOCH"):
         os.environ["SOURCE_DATE_EPOCH"] = str(int(info.timestamp.timestamp()))
@@ -106,8 +108,7 @@ def prepare_environment(project: Project, audience: str) -> BuildInfo:
 def load_knowledge_base(project: Project, audience: str, info: BuildInfo) -> KnowledgeBase:
     """The content exactly as the build will see it; BuildFailed with `路径:行号` lines logged."""
     try:
-        return KnowledgeBase.load(project.docs_dir, audience=audience, tags_file=project.tags_file,
-                                  org=project.org, site_name=project.site_name, info=info)
+        return KnowledgeBase.load(project.settings(audience, info))
     except ContentErrors as errors:
         for error in errors.errors:
             log.error(str(replace(error, path=project.display_path(error.path))))

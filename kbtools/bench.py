@@ -1,0 +1,307 @@
+"""性能基准：生成 N 个条目的模拟知识库，用真实的 mkdocs 构建，报告耗时和体积。
+
+    python scripts/bench.py --items 1600
+    python scripts/bench.py --items 100 --json
+
+模拟知识库放在临时目录中：复制本项目的配置、引擎和 docs 中的非条目页面（首页、
+索引页、清单、台账、对照表……），再按内容模型生成各类条目（中文正文、关系、标签、
+编辑归纳的对应关系、宏调用和隐去名称变量）。结果中 KB = 1024 字节，MB = 1024 KB。
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from kb import model
+
+from .project import PROJECT_DIR, Project, copy_engine, is_problem_line, load_project, mkdocs_environment, setup_logging
+
+log = setup_logging()
+
+RESULT_KEYS = ("items", "pages", "build_seconds", "site_mb", "largest_page_kb", "largest_page",
+               "search_index_kb", "average_page_kb")
+
+SUBJECTS = ("领导班子", "班子成员", "党员干部", "基层党组织", "局机关各科室", "所属事业单位", "景区管理单位",
+            "文化市场综合执法队伍", "文旅企业", "新入职党员干部", "中层干部", "窗口服务单位")
+ACTIONS = ("落实清廉建设主体责任", "开展警示教育", "加强日常监督", "推进作风建设", "深化廉洁文化建设",
+           "严格执行中央八项规定精神", "整治形式主义官僚主义", "规范权力运行", "加强廉政风险防控",
+           "压实“一岗双责”", "抓好“三会一课”", "开展廉政提醒谈话", "运用监督执纪“第一种形态”",
+           "组织中心组理论学习", "推进文旅领域营商环境建设", "开展重要节假日廉洁提醒")
+TOPICS = ("清廉建设", "党风廉政建设", "全面从严治党", "纠“四风”树新风", "廉洁文化", "作风建设",
+          "文旅行业监管", "干部队伍建设", "民生领域专项整治", "红色文化传承")
+FLAWS = ("认识不到位", "压力传导不够", "监督检查流于形式", "制度执行不严格", "学习教育针对性不强",
+         "廉政风险排查不全面", "问题整改不彻底", "宣传教育形式单一", "责任条款过于笼统",
+         "事后督查不多", "创新意识不强", "统筹谋划不够")
+QUALIFIERS = ("进一步", "切实", "持续", "扎实", "认真", "不断")
+ENDINGS = ("确保各项工作落到实处", "推动清廉建设走深走实", "营造风清气正的良好氛围",
+           "为全市文旅事业高质量发展提供坚强保障", "做到举一反三、标本兼治", "形成长效机制")
+TERM_HEADS = ("廉政", "清廉", "作风", "监督", "纪律", "问责", "巡察", "审计", "文旅", "党建", "廉洁", "政治")
+TERM_TAILS = ("风险点", "承诺制", "档案", "约谈", "台账", "清单", "责任制", "谈话", "提醒", "评议",
+              "教育", "考核", "公开", "备案", "报告", "联席会议", "网格")
+TERM_MIDS = ("工作", "专项", "日常", "分级", "闭环", "双向")
+ISSUERS = ("中共中央", "中共中央办公厅", "省委", "市委", "市纪委监委", "市文化和旅游局党组")
+TRAINEES = ("新入职党员干部", "局机关全体党员", "各单位主要负责人", "中层以上干部")
+AGENDA = ("学习督导调研报告", "观看警示教育片", "对照问题清单自查", "交流讨论", "专题辅导", "知识测试")
+ORG_NAMES = ("city", "superior", "province", "theme_education")
+
+
+class Generator:
+    def __init__(self, items: int, seed: int, tags: list[str]):
+        self.rng = random.Random(seed)
+        self.tags = tags or ["主体责任"]
+        counts = {
+            "report": max(1, items // 200),
+            "session": max(1, items // 100),
+            "policy": max(1, items // 10),
+            "term": max(1, items // 10),
+            "practice": max(1, items * 15 // 100),
+            "problem": max(1, items // 4),
+        }
+        counts["measure"] = max(1, items - sum(counts.values()))
+        self.counts = counts
+        self.ids = {t: [self._id(t, n, counts[t]) for n in range(1, counts[t] + 1)] for t in model.TYPES}
+        self.term_titles = list(itertools.islice(self._term_titles(), counts["term"]))
+
+    @staticmethod
+    def _id(type_name: str, number: int, total: int) -> str:
+        return f"{type_name}-{number:0{max(2, len(str(total)))}d}"
+
+    def _term_titles(self):
+        for head, tail in itertools.product(TERM_HEADS, TERM_TAILS):
+            yield head + tail
+        for head, mid, tail in itertools.product(TERM_HEADS, TERM_MIDS, TERM_TAILS):
+            yield head + mid + tail
+        for number in itertools.count(1):
+            yield f"清廉建设专用语{number}"
+
+    # -- text ---------------------------------------------------------------------
+
+    def pick(self, seq, k=None):
+        if k is None:
+            return self.rng.choice(seq)
+        return self.rng.sample(list(seq), min(k, len(seq)))
+
+    def term_mention(self) -> str:
+        return self.pick(self.term_titles) if self.rng.random() < 0.5 else self.pick(TOPICS)
+
+    def sentence(self) -> str:
+        r = self.rng.random()
+        if r < 0.3:
+            return f"{self.pick(SUBJECTS)}{self.pick(QUALIFIERS)}{self.pick(ACTIONS)}，{self.pick(ACTIONS)}，{self.pick(ENDINGS)}。"
+        if r < 0.55:
+            return f"部分{self.pick(SUBJECTS)}对{self.term_mention()}的重要性和必要性认识不足，存在{self.pick(FLAWS)}的现象。"
+        if r < 0.75:
+            return f"围绕{self.term_mention()}，{self.pick(QUALIFIERS)}{self.pick(ACTIONS)}，着力解决{self.pick(FLAWS)}等问题。"
+        if r < 0.9:
+            org = self.pick(ORG_NAMES)
+            return f"结合{{{{ org.{org} }}}}相关要求，{self.pick(SUBJECTS)}{self.pick(ACTIONS)}，{self.pick(ENDINGS)}。"
+        return f"在{self.pick(TOPICS)}方面还存在{self.pick(FLAWS)}、{self.pick(FLAWS)}的情况，需要在原有基础上找准薄弱环节集中发力。"
+
+    def bullets(self, low: int, high: int) -> str:
+        return "\n".join(f"- {self.sentence()}" for _ in range(self.rng.randint(low, high)))
+
+    def paragraph(self, low: int = 2, high: int = 4) -> str:
+        return "".join(self.sentence() for _ in range(self.rng.randint(low, high)))
+
+    def title(self) -> str:
+        return f"{self.pick(QUALIFIERS)}{self.pick(ACTIONS)}，{self.pick(ENDINGS)}"
+
+    # -- pages --------------------------------------------------------------------
+
+    def near(self, type_name: str, position: float, k: int) -> list[str]:
+        """`k` ids of a type near a relative position, so relations cluster like real reports."""
+        ids = self.ids[type_name]
+        centre = int(position * len(ids))
+        window = ids[max(0, centre - 4): centre + 5] or ids
+        return self.pick(window, k)
+
+    def front_matter(self, item_id: str, type_name: str, title: str, n: int, **extra) -> list[str]:
+        lines = ["---", f"id: {item_id}", f"type: {type_name}", f"title: {json.dumps(title, ensure_ascii=False)}",
+                 f"source: 模拟督导调研报告 {self.rng.randint(1, 3)}、{n}"]
+        if self.rng.random() < 0.7:
+            lines.append(f"summary: {json.dumps(self.sentence(), ensure_ascii=False)}")
+        lines.append(f"tags: [{', '.join(self.pick(self.tags, self.rng.randint(1, 2)))}]")
+        if self.rng.random() < 0.3:
+            lines.append(f"updated: 2026-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}")
+        for key, value in extra.items():
+            if value is None or value == []:
+                continue
+            if isinstance(value, list):
+                lines.append(f"{key}:")
+                for entry in value:
+                    if isinstance(entry, tuple):
+                        lines += [f"  - id: {entry[0]}", f"    editorial: {json.dumps(entry[1], ensure_ascii=False)}"]
+                    else:
+                        lines.append(f"  - {json.dumps(entry, ensure_ascii=False)}")
+            else:
+                lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+        lines.append("---")
+        return lines
+
+    def relations(self, position: float, *, policies=(0, 2), terms=(0, 3)) -> dict:
+        return {
+            "policies": self.near("policy", position, self.rng.randint(*policies)),
+            "terms": self.near("term", position, self.rng.randint(*terms)),
+        }
+
+    def pages(self):
+        reports = self.ids["report"]
+
+        def report_of(position: float) -> list[str]:
+            return [reports[min(len(reports) - 1, int(position * len(reports)))]]
+
+        for n, item_id in enumerate(self.ids["report"], 1):
+            position = n / len(reports)
+            fm = self.front_matter(item_id, "report", f"关于{self.pick(TOPICS)}工作的督导调研报告（{n}）", n,
+                                   **self.relations(position, policies=(1, 3)))
+            yield "report", item_id, fm + ["", "## 基本情况", "", self.paragraph(3, 6), "", "## 总体评价", "", self.bullets(2, 4)]
+        for n, item_id in enumerate(self.ids["policy"], 1):
+            position = n / len(self.ids["policy"])
+            others = [p for p in self.near("policy", position, self.rng.randint(0, 1)) if p != item_id]
+            fm = self.front_matter(item_id, "policy", f"关于{self.pick(ACTIONS)}的规定（{n}）", n,
+                                   kind=self.pick(model.POLICY_KINDS), issuer=self.pick(ISSUERS),
+                                   policies=others, terms=self.near("term", position, self.rng.randint(0, 2)),
+                                   report=report_of(position) if self.rng.random() < 0.6 else None)
+            yield "policy", item_id, fm + ["", "## 概述", "", self.paragraph(), "", "## 报告中的相关内容", "", self.bullets(1, 3)]
+        for n, item_id in enumerate(self.ids["term"], 1):
+            position = n / len(self.ids["term"])
+            title = self.term_titles[n - 1]
+            others = [t for t in self.near("term", position, self.rng.randint(0, 2)) if t != item_id]
+            fm = self.front_matter(item_id, "term", title, n,
+                                   definition=f"{title}是{self.pick(ACTIONS)}的一项工作制度。",
+                                   aliases=[title + "制度"] if self.rng.random() < 0.2 else None,
+                                   policies=self.near("policy", position, self.rng.randint(0, 1)), terms=others)
+            yield "term", item_id, fm + ["", "## 释义", "", self.paragraph(1, 3), "", "## 在报告中", "", self.bullets(1, 2)]
+        for n, item_id in enumerate(self.ids["practice"], 1):
+            position = n / len(self.ids["practice"])
+            fm = self.front_matter(item_id, "practice", self.title(), n, report=report_of(position),
+                                   **self.relations(position, policies=(1, 2)))
+            yield "practice", item_id, fm + ["", "## 具体做法", "", self.bullets(3, 6)]
+        for n, item_id in enumerate(self.ids["problem"], 1):
+            position = n / len(self.ids["problem"])
+            fm = self.front_matter(item_id, "problem", f"{self.pick(TOPICS)}方面{self.pick(FLAWS)}", n,
+                                   report=report_of(position), **self.relations(position))
+            yield "problem", item_id, fm + ["", "## 主要表现", "", self.bullets(3, 8), "", "## 原因分析", "", self.paragraph(1, 3)]
+        for n, item_id in enumerate(self.ids["measure"], 1):
+            position = n / len(self.ids["measure"])
+            problems = self.near("problem", position, self.rng.randint(1, 3))
+            problems_field = [(p, f"该措施要求{self.pick(ACTIONS)}，对应该问题中{self.pick(FLAWS)}的表现。")
+                              if self.rng.random() < 0.5 else p for p in problems]
+            fm = self.front_matter(item_id, "measure", self.title(), n, report=report_of(position),
+                                   problems=problems_field,
+                                   status=self.pick(model.MEASURE_STATUSES) if self.rng.random() < 0.5 else None,
+                                   **self.relations(position, terms=(0, 2)))
+            # Required sections are reused by checklists and exports and may hold no macros;
+            # a page-only note after them may.
+            note = f"本措施主要针对{{{{ link(\"{problems[0]}\") }}}}，{self.pick(ENDINGS)}。"
+            yield "measure", item_id, fm + ["", "## 工作要求", "", self.bullets(2, 5), "", "## 说明", "", note]
+        for n, item_id in enumerate(self.ids["session"], 1):
+            position = n / len(self.ids["session"])
+            covered = self.near("problem", position, 3) + self.near("measure", position, 3) + self.near("term", position, 2)
+            fm = self.front_matter(item_id, "session", f"{self.pick(TOPICS)}专题培训（第{n}期）", n,
+                                   date=f"2026-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}",
+                                   trainees=self.pick(TRAINEES), items=covered, agenda=self.pick(AGENDA, 3))
+            yield "session", item_id, fm + ["", "## 培训说明", "", self.paragraph(1, 2)]
+
+
+def write_docs(project: Project, target_docs: Path, generator: Generator) -> int:
+    """Copy the real non-item pages (home, indexes, lists) and assets, then write the items."""
+    content = project.load_content()
+    for source in sorted(project.docs_dir.rglob("*")):
+        rel = source.relative_to(project.docs_dir).as_posix()
+        if source.is_dir() or any(part.startswith(".") for part in source.parts):
+            continue
+        page = content.pages.get(rel)
+        is_item = page is not None and ("id" in page.source.meta or "type" in page.source.meta)
+        if is_item or (page is None and rel.endswith(".md")):
+            continue  # items are generated; an unreadable page would only break the benchmark
+        (target_docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target_docs / rel)
+    count = 0
+    for type_name, item_id, lines in generator.pages():
+        path = target_docs / model.TYPES[type_name].folder / f"{item_id}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write("\n".join(lines) + "\n")
+        count += 1
+    return count
+
+
+def measure_site(site: Path) -> dict:
+    html = [p for p in site.rglob("*.html")]
+    sizes = {p: p.stat().st_size for p in html}
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    largest = max(sizes, key=sizes.get) if sizes else None
+    search = site / "search" / "search_index.json"
+    return {
+        "pages": len(html),
+        "site_mb": round(total / 1024 / 1024, 2),
+        "largest_page_kb": round(sizes[largest] / 1024, 1) if largest else 0.0,
+        "largest_page": largest.relative_to(site).as_posix() if largest else "",
+        "search_index_kb": round(search.stat().st_size / 1024, 1) if search.exists() else 0.0,
+        "average_page_kb": round(sum(sizes.values()) / len(sizes) / 1024, 1) if sizes else 0.0,
+    }
+
+
+def run(items: int, seed: int, keep: bool) -> dict:
+    project = load_project()
+    work = Path(tempfile.mkdtemp(prefix=f"kb-bench-{items}-"))
+    try:
+        copy_engine(work, PROJECT_DIR)
+        generator = Generator(items, seed, list(project.settings().tags))
+        written = write_docs(project, work / "docs", generator)
+        log.info(f"已生成 {written} 个条目（{'、'.join(f'{t} {c}' for t, c in generator.counts.items())}），正在构建 …")
+        env = mkdocs_environment(PROJECT_DIR, SOURCE_DATE_EPOCH="1764000000", KB_VERSION="bench")
+        env.pop("KB_AUDIENCE", None)
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(work / "site")]
+        started = time.perf_counter()
+        result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, encoding="utf-8")
+        seconds = time.perf_counter() - started
+        output = result.stdout + result.stderr
+        problems = [line for line in output.splitlines() if is_problem_line(line)]
+        if result.returncode != 0 or problems:
+            keep = True  # leave the generated project for inspection
+            log.error(output[-4000:])
+            raise SystemExit(f"模拟知识库构建失败（退出码 {result.returncode}），生成的项目保留在 {work}")
+        stats = {"items": written, "build_seconds": round(seconds, 2), **measure_site(work / "site")}
+        if keep:
+            log.info(f"临时目录保留在 {work}")
+        return {key: stats[key] for key in RESULT_KEYS}
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="生成 N 个条目的模拟知识库，用 mkdocs 构建，报告耗时和体积。")
+    parser.add_argument("--items", type=int, required=True, help="条目数，例如 100 或 1600")
+    parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
+    parser.add_argument("--seed", type=int, default=1, help="随机数种子（默认 1，同一种子生成同样的内容）")
+    parser.add_argument("--keep", action="store_true", help="保留临时目录，便于查看生成的页面和网站")
+    args = parser.parse_args(argv)
+    if args.items < 7:
+        parser.error("--items 至少为 7（每种类型至少一个条目）")
+    stats = run(args.items, args.seed, args.keep)
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    labels = {
+        "items": "条目数", "pages": "HTML 页面数", "build_seconds": "构建耗时（秒）", "site_mb": "网站总大小（MB）",
+        "largest_page_kb": "最大 HTML 页面（KB）", "largest_page": "最大的页面", "search_index_kb": "搜索索引（KB）",
+        "average_page_kb": "HTML 页面平均大小（KB）",
+    }
+    for key in RESULT_KEYS:
+        print(f"{labels[key]}\t{stats[key]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
