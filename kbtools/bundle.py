@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             stage = Path(temp) / "bundle"
             site_dir = stage / SITE_SUBDIR if session else stage
             log.info(f"构建网站（{label}，离线版）…")
-            seconds = build_offline_site(project, site_dir, info)
+            seconds = build_offline_site(project, site_dir, info, kb)
             pages = sum(1 for _ in site_dir.rglob("*.html"))
             log.info(f"网站构建完成：{pages} 个页面，用时 {seconds:.1f} 秒")
             if session is not None:

@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="kb-handout-") as temp:
             site_dir = Path(temp) / "site"
             log.info(f"构建网站（{label}）…")
-            seconds = build_offline_site(project, site_dir, info)
+            seconds = build_offline_site(project, site_dir, info, kb)
             log.info(f"网站构建完成，用时 {seconds:.1f} 秒；取出 {sum(len(g) for _, g in parts) + bool(intro)} 个页面的正文…")
             fill_sections(site_dir, intro, parts)
             page_count = render_pdf(site_dir, output, title=title, cover=cover_html(project.site_name, session, info, args.audience),

@@ -158,7 +158,7 @@ def offline_overrides(project: Project) -> dict:
     return overrides
 
 
-def build_offline_site(project: Project, site_dir: Path, info: BuildInfo) -> float:
+def build_offline_site(project: Project, site_dir: Path, info: BuildInfo, kb: KnowledgeBase | None = None) -> float:
     """Strict in-process build of the offline variant into `site_dir`; returns seconds taken.
 
     Afterwards the vendored shim is in place, server-only files are gone, and
@@ -173,6 +173,10 @@ def build_offline_site(project: Project, site_dir: Path, info: BuildInfo) -> flo
     try:
         config = load_config(config_file=str(project.root / "mkdocs.yml"), site_dir=str(site_dir),
                              strict=True, **offline_overrides(project))
+        if kb is not None:
+            from macros import state  # the hooks take it instead of loading the content again
+
+            state.offer(kb)
         build(config)
     except exceptions.MkDocsException as error:  # Abort, BuildError, ConfigurationError
         # The reasons were logged above; mkdocs' own summary is English ("Aborted with …").

@@ -19,19 +19,23 @@ log = logging.getLogger("mkdocs.plugins.kb")
 
 
 class _Engine:
-    """The project modules, imported afresh for every build.
+    """The project modules used by one build.
 
-    mkdocs loads this hook file once per `mkdocs serve` session, so importing the
-    engine at the top would keep the first version forever; re-importing here
-    makes edits to kb/ and macros/ take effect on the next rebuild.
+    mkdocs loads this hook file once per process, so under `mkdocs serve` importing
+    the engine at the top would keep its first version forever: there (and only
+    there) the modules are imported afresh for every rebuild, so that edits to kb/
+    and macros/ take effect. A `mkdocs build`, or a build a script runs in its own
+    process (bundle.py, handout.py), uses the modules already imported, so the
+    script's objects and the build's are of the same classes.
     """
 
-    def __init__(self):
+    def __init__(self, reload: bool):
         # mkdocs restores sys.path after loading a hook file, so the project goes on it here.
         if str(PROJECT_DIR) not in sys.path:
             sys.path.insert(0, str(PROJECT_DIR))
-        for name in [n for n in sys.modules if n.split(".")[0] in ("kb", "macros")]:
-            del sys.modules[name]
+        if reload:
+            for name in [n for n in sys.modules if n.split(".")[0] in ("kb", "macros")]:
+                del sys.modules[name]
         self.settings = importlib.import_module("kb.settings")
         self.site = importlib.import_module("kb.site")
         self.errors = importlib.import_module("kb.errors")
@@ -42,12 +46,19 @@ class _Engine:
 
 
 engine: _Engine | None = None
+# Set by on_startup, which `mkdocs serve` calls once before its first build.
+serving = False
+
+
+def on_startup(command, dirty):
+    global serving
+    serving = command == "serve"
 
 
 @event_priority(100)  # before mkdocs-macros imports the macros package
 def on_config(config):
     global engine
-    engine = _Engine()
+    engine = _Engine(reload=serving)
     try:
         settings = engine.settings.load_settings(
             PROJECT_DIR, docs_dir=config.docs_dir, site_name=config.site_name, extra=config.extra,
@@ -56,7 +67,9 @@ def on_config(config):
         # reproducible. (An empty value counts as unset, as in build_info; mkdocs would fail on int("").)
         if not os.environ.get("SOURCE_DATE_EPOCH"):
             os.environ["SOURCE_DATE_EPOCH"] = str(int(settings.info.timestamp.timestamp()))
-        kb = engine.site.KnowledgeBase.load(settings)
+        # A script that has just loaded and checked this content hands it over (state.offer),
+        # so a bundle or handout build loads it once.
+        kb = engine.state.take_offered(settings) or engine.site.KnowledgeBase.load(settings)
     except engine.errors.ContentErrors as errors:
         for error in errors.errors:
             log.error(str(error))

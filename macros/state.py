@@ -14,6 +14,25 @@ def set_current(kb) -> None:
     page_errors.clear()
 
 
+_offered = None
+
+
+def offer(kb) -> None:
+    """A knowledge base a script has loaded for the build it is about to run in-process."""
+    global _offered
+    _offered = kb
+
+
+def take_offered(settings):
+    """The offered knowledge base if it was loaded with these settings, else None; either
+    way the offer is used up."""
+    global _offered
+    kb, _offered = _offered, None
+    if kb is not None and kb.settings == settings:
+        return kb
+    return None
+
+
 def current():
     if _current is None:
         raise RuntimeError("知识库尚未加载：请检查 mkdocs.yml 的 hooks 中是否包含 macros/hooks.py")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -428,3 +431,35 @@ def test_build_checks_settings_as_check_does(minimal_project: Path):
     assert build.returncode == 1
     assert "data/tags.yml:2: 不是有效的 YAML" in build.output, build.output
     assert "Traceback" not in build.output
+
+
+def test_in_process_build_reuses_the_scripts_content_and_classes(minimal_project: Path, tmp_path: Path):
+    """bundle.py and handout.py build in their own process: the hooks must neither reload
+    the engine (the script's KnowledgeBase would be of a different class than the build's)
+    nor load the content a second time."""
+    probe = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(minimal_project)!r})
+        from pathlib import Path
+        from kbtools.project import Project
+        from kbtools.sitebuild import build_offline_site, prepare_build
+        import kb.site, kb.loader
+        loads = []
+        original = kb.loader.load_content
+        def counting(*args, **kwargs):
+            loads.append(1)
+            return original(*args, **kwargs)
+        kb.site.load_content = counting
+        project = Project.load(Path({str(minimal_project)!r}))
+        info, knowledge_base, _ = prepare_build(project, "public", None)
+        build_offline_site(project, Path({str(tmp_path / "offline")!r}), info, knowledge_base)
+        from macros import state
+        import kb.site as after
+        print("same-object", state.current() is knowledge_base)
+        print("same-class", after.KnowledgeBase is type(knowledge_base))
+        print("loads", len(loads))
+    """)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=minimal_project, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000", "KB_VERSION": "t"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split("\n")[-4:-1] == ["same-object True", "same-class True", "loads 1"], result.stdout
