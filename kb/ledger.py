@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import model
 from .index import ContentIndex
-from .render import bullet_points
+from .markdown_text import bullet_points
 
 
 def problem_rows(index: ContentIndex) -> list[list[str]]:

@@ -99,3 +99,14 @@ def rebase_links(body: str, source_path: str, target_path: str) -> str:
             line = line[:start] + rebase(line[start:end]) + line[end:]
         lines[offset] = line
     return "\n".join(lines)
+
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、])\s+(.*)$")
+
+
+def bullet_points(markdown: str) -> list[str]:
+    """The bullet points of a section, or its paragraphs when it has none."""
+    bullets = [m.group(1).strip() for m in map(_BULLET.match, markdown.split("\n")) if m]
+    if bullets:
+        return bullets
+    return [p.strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]

@@ -11,10 +11,10 @@ import re
 
 from . import model
 from .index import ContentIndex, relative_link
-from .markdown_text import rebase_links
+from .ledger import ledger_rows
+from .markdown_text import bullet_points, rebase_links
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、])\s+(.*)$")
 
 
 def ordinal(number: int) -> str:
@@ -149,14 +149,6 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
         rows.append("| " + " | ".join(cells) + " |")
     count = f"共 {len(items)} 项。"
     return count + '\n\n<div class="kb-index" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
-
-
-def bullet_points(markdown: str) -> list[str]:
-    """The bullet points of a section, or its paragraphs when it has none."""
-    bullets = [m.group(1).strip() for m in map(_BULLET.match, markdown.split("\n")) if m]
-    if bullets:
-        return bullets
-    return [p.strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
 
 
 # Above this many problems the checklist and self-check list titles and links only, so
@@ -331,7 +323,6 @@ def session_landing(index: ContentIndex, session: model.Item) -> str:
 
 def ledger(index: ContentIndex, from_path: str) -> str:
     """整改台账 as a table, from the same rows as the CSV and XLSX exports."""
-    from .ledger import ledger_rows
 
     rows = ledger_rows(index)
     if len(rows) == 1:
