@@ -12,7 +12,7 @@
 的页面中取出正文（scripts/_handout_html.py），拼成一个 HTML，用 Debian 的 chromium 打印
 （scripts/offline.py 的 html_to_pdf）。字体用文泉驿微米黑（fonts-wqy-microhei）：它的
 PDF 中复制出的中文是正常汉字；Noto CJK 会把“一”“页”等字变成外形相同的部首字符
-（U+2E80–U+2FDF），见 tests/test_offline_tools.py。目录页码的做法：先打印一遍，用
+（U+2E80–U+2FDF），见 tests/e2e/test_offline_tools.py。目录页码的做法：先打印一遍，用
 pdftotext 找出每个条目所在的页，填进目录后再打印一遍。
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ No tests live here; import it from test modules::
 
     from browser import chromium_fixture, record_requests, open_search, search_titles
 
-    browser = chromium_fixture()          # module-level: defines a session fixture
+    browser = chromium_fixture(scope="module")   # one Playwright at a time per process
 
     def test_offline(browser, tmp_path):
         page = browser.new_page()

@@ -11,7 +11,7 @@ from kb.errors import ContentError, ContentErrors
 from kb.glossary import TermMark, mark_terms
 from kb.search_index import enrich, subwords
 from kb.site import KnowledgeBase
-from tests.conftest import MINIMAL_DOCS, load_kb
+from tests.support.project import MINIMAL_DOCS, load_kb
 
 
 @pytest.fixture
@@ -232,3 +232,16 @@ def test_exports_keep_formulas_as_text():
     assert cells == [('=HYPERLINK("https://example.org/","点我")', "s"), ("-2+3", "s"), ("普通文字", "s"), ("@SUM(1)", "s")]
     assert _csv(rows).decode("utf-8-sig").splitlines()[1:] == ['"\'=HYPERLINK(""https://example.org/"",""点我"")",\'-2+3',
                                                                "普通文字,'@SUM(1)"]
+
+
+def test_golden_rewrite_keeps_the_rest_of_the_case(tmp_path):
+    from tests.support.golden import rewrite_key
+    case = tmp_path / "case.yml"
+    case.write_text("description: 说明\nfiles:\n  a.md: |\n    ---\n    title: x\n    ---\nerrors:\n  - old\nindex: {}\n", encoding="utf-8")
+    rewrite_key(case, "errors", ["a.md:2: 新的说明"])
+    assert case.read_text(encoding="utf-8") == (
+        "description: 说明\nfiles:\n  a.md: |\n    ---\n    title: x\n    ---\nerrors:\n- 'a.md:2: 新的说明'\nindex: {}\n")
+    rewrite_key(case, "errors", [])
+    assert "errors" not in case.read_text(encoding="utf-8")
+    rewrite_key(case, "errors", ["x"])
+    assert case.read_text(encoding="utf-8").endswith("index: {}\nerrors:\n- x\n")

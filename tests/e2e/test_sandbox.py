@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs
-from tests.sitetools import find_in_site
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs
+from tests.support.site import find_in_site
 
 PAGE = "guide/macros.md"
 PAYLOAD_LINE = 8

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium_fixture, open_search, record_requests, search_titles, serve_folder
-from tests.conftest import make_project, run_mkdocs
+from tests.support.browser import chromium_fixture, open_search, record_requests, search_titles, serve_folder
+from tests.support.project import make_project, run_mkdocs
 
 browser = chromium_fixture(scope="module")
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 
-from tests.conftest import REPO, load_kb, make_project, run_mkdocs
+from tests.support.project import REPO, load_kb, make_project, run_mkdocs
 
 MAX_PAGE_BYTES = 150_000
 
@@ -104,14 +104,14 @@ def test_measures_name_their_problems_as_editorial(real_site):
 
 
 def test_every_link_and_anchor_in_the_built_site_resolves(real_site):
-    from tests.htmlcheck import check_site
+    from tests.support.htmlcheck import check_site
 
     assert check_site(real_site.site) == []
 
 
 def reachable_pages(site: Path, start: str = "index.html") -> set[str]:
     """HTML pages reached by following links from `start`, as a reader would."""
-    from tests.htmlcheck import _target_file  # the same URL resolution as the link check
+    from tests.support.htmlcheck import _target_file  # the same URL resolution as the link check
 
     seen, queue = set(), [start]
     while queue:

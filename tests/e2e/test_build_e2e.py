@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs
 
 
 def text_of(html: str) -> str:

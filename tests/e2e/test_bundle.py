@@ -14,9 +14,9 @@ import zipfile
 
 import pytest
 
-from tests.browser import chromium_fixture, open_search, record_requests, search_titles
-from tests.conftest import MINIMAL_DOCS, make_project, run_script
-from tests.htmlcheck import check_site
+from tests.support.browser import chromium_fixture, open_search, record_requests, search_titles
+from tests.support.htmlcheck import check_site
+from tests.support.project import MINIMAL_DOCS, make_project, run_script
 
 browser = chromium_fixture(scope="module")  # one playwright at a time per process
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL_DOCS, REPO, make_project, run_mkdocs
-from tests.htmlcheck import check_site
-from tests.sitetools import find_in_site, text_views
+from tests.support.htmlcheck import check_site
+from tests.support.project import MINIMAL_DOCS, REPO, make_project, run_mkdocs
+from tests.support.site import find_in_site, text_views
 
 MARKER = "内部标记XJ7Q"
 INTERNAL_ID = "problem-99"

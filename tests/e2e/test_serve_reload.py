@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import MINIMAL_DOCS, make_project
+from tests.support.project import MINIMAL_DOCS, make_project
 
 
 def free_port() -> int:

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from tests.conftest import MINIMAL_DOCS, REPO, make_project
-from tests.sitetools import changed_files, snapshot
+from tests.support.project import MINIMAL_DOCS, REPO, make_project
+from tests.support.site import changed_files, snapshot
 
 COMMIT_EPOCH = "1764000000"
 DOCS = {**MINIMAL_DOCS, "assets/kb.css": (REPO / "docs" / "assets" / "kb.css").read_text(encoding="utf-8")}

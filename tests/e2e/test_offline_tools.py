@@ -1,5 +1,5 @@
 """Tests for scripts/_offline.py (bundle zip, iframe-worker vendoring, PDF handouts)
-and, end to end, for the offline-search recipe using tests/browser.py."""
+and, end to end, for the offline-search recipe using tests/support/browser.py."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ import zipfile
 import pytest
 
 from kbtools import offline as _offline
-from tests.browser import chromium_fixture, open_search, record_requests, search_titles
+from tests.support.browser import chromium_fixture, open_search, record_requests, search_titles
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+REPO = HERE.parents[1]
 
-browser = chromium_fixture()
+browser = chromium_fixture(scope="module")  # one playwright at a time per process
 
 PHRASES = ("一岗双责", "清廉建设", "第一种形态", "整改措施", "四风")
 # Ideographs that have Kangxi-radical / radical-supplement look-alikes.

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from kb import model
-from tests.conftest import MINIMAL_DOCS, REPO, make_project, run_mkdocs, run_script
+from tests.support.project import MINIMAL_DOCS, REPO, make_project, run_mkdocs, run_script
 
 MINIMAL_ITEMS = 6  # typed pages in MINIMAL_DOCS
 

@@ -1,5 +1,5 @@
 """Every link in the built HTML works: relative href/src resolve to files in the site,
-#fragments to element ids. The checker is tests/htmlcheck.py."""
+#fragments to element ids. The checker is tests/support/htmlcheck.py."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from tests.conftest import MINIMAL_DOCS, REPO, make_project, run_mkdocs
-from tests.htmlcheck import check_site
+from tests.support.htmlcheck import check_site
+from tests.support.project import MINIMAL_DOCS, REPO, make_project, run_mkdocs
 
 # mkdocs.yml loads assets/kb.css (extra_css), which MINIMAL_DOCS does not include; mkdocs
 # does not check extra_css, so without it every page links a missing stylesheet.

@@ -15,11 +15,11 @@ import re
 import pytest
 import yaml
 
-from tests.browser import SEARCH_ITEM, chromium_fixture, open_search, record_requests, search_titles, serve_folder
-from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs, run_script
-from tests.sitetools import find_in_site
+from tests.support.browser import SEARCH_ITEM, chromium_fixture, open_search, record_requests, search_titles, serve_folder
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs, run_script
+from tests.support.site import find_in_site
 
-CASES_DIR = Path(__file__).parent / "cases" / "attack"
+CASES_DIR = Path(__file__).parents[1] / "cases" / "attack"
 browser = chromium_fixture(scope="module")
 
 

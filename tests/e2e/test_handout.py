@@ -3,7 +3,7 @@ characters, with cover, clickable table of contents with page numbers, and page 
 
 The negative control for the text check (the same kind of PDF set in Noto Sans CJK carries
 Kangxi radicals in its ToUnicode maps, which pdftotext alone would hide) is
-tests/test_offline_tools.py::test_negative_control_noto_cjk_maps_glyphs_to_radicals; it is
+tests/e2e/test_offline_tools.py::test_negative_control_noto_cjk_maps_glyphs_to_radicals; it is
 not repeated here.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from kbtools import offline as _offline
 from kbtools.handout_html import extract_article, resolve, rewrite_fragment, stylesheets
-from tests.conftest import MINIMAL_DOCS, make_project, run_script
+from tests.support.project import MINIMAL_DOCS, make_project, run_script
 
 needs_tools = pytest.mark.skipif(
     not (shutil.which("pdftotext") and Path(_offline.CHROMIUM_PATH).exists()

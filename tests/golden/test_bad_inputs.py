@@ -13,10 +13,10 @@ import textwrap
 import pytest
 import yaml
 
-from tests.conftest import MINIMAL_DOCS, make_project, run_mkdocs, run_script
-from tests.sitetools import changed_files, snapshot
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs, run_script
+from tests.support.site import changed_files, snapshot
 
-CASES_DIR = Path(__file__).parent / "cases" / "bad"
+CASES_DIR = Path(__file__).parents[1] / "cases" / "bad"
 CASE_PATHS = sorted(CASES_DIR.glob("*.yml"))
 CASE_KEYS = {"description", "files", "files_hex", "encoding", "pad_to", "expect", "replaces_output"}
 ENCODINGS = {"gbk": "gbk", "utf-16": "utf-16"}

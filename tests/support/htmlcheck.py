@@ -1,7 +1,7 @@
 """Check a built site's HTML: every relative href/src resolves to a file in the site,
 and every #fragment to an element id in its target page.
 
-    from tests.htmlcheck import check_site
+    from tests.support.htmlcheck import check_site
     assert check_site(site_dir) == []
 
 Directory URLs resolve to their index.html. URLs with a scheme (https:, mailto:,

@@ -16,7 +16,7 @@ import pytest
 
 from kb.loader import load_content
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 # The source report lives in the repository, unchanged (source/README.md).
 REPORT = REPO / "source" / "report.txt"
