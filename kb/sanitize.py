@@ -90,7 +90,18 @@ def is_allowed_link(value: str) -> bool:
     return match is None or match.group(1).lower() in LINK_SCHEMES
 
 
+def tooltip_text(value: str) -> str:
+    """A `title` attribute's value as Material shows it: its tooltips (content.tooltips)
+    put the text into the page with innerHTML, so the text itself must be escaped HTML,
+    or `title="&lt;img onerror=…&gt;"` would run on hover. The browser decodes the
+    attribute once, Material's innerHTML decodes this escaping once more: the reader
+    sees the text as written."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "title":
+        return tooltip_text(value)
     if attribute == "class":
         kept = [token for token in value.split() if ALLOWED_CLASS.match(token)]
         return " ".join(kept) or None
@@ -122,8 +133,13 @@ def _keeping(page_html: str) -> nh3.Cleaner:
     schemes = _KNOWN_SCHEMES | {m.lower() for m in _ANY_SCHEME.findall(page_html)}
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS), attributes={}, generic_attribute_prefixes=set(string.ascii_lowercase),
-        url_schemes=schemes, **_COMMON,
+        url_schemes=schemes, attribute_filter=_keeping_filter, **_COMMON,
     )
+
+
+def _keeping_filter(element: str, attribute: str, value: str) -> str | None:
+    # Tooltip text is rewritten, not refused: both cleaners do it, so it is no finding.
+    return tooltip_text(value) if attribute == "title" else value
 
 
 @dataclass(frozen=True)

@@ -130,23 +130,24 @@ def test_attack_builds_inert(case: dict, tmp_path: Path, browser):
 
 
 def exercise_page(browser, site: Path, page_path: str) -> str:
-    """Open a built page from file://, hover and click every element of the article,
-    and return the article's text. Fails on any dialog or request outside the site."""
+    """Open a built page over HTTP (as readers do; Material attaches its tooltips only
+    there), hover and click every element of the article, and return the article's
+    text. Fails on any dialog or request outside the site."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     dialogs: list[str] = []
     try:
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        url = (site / page_path).as_uri()
-        with record_requests(context, allowed_dir=site) as requests:
+        with serve_folder(site) as base, record_requests(context, allowed_origin=base) as requests:
+            url = base + page_path
             page.goto(url, wait_until="load")
             text = page.inner_text("article")
             count = page.locator("article *").count()
             for index in range(count):
                 element = page.locator("article *").nth(index)
-                # Following a link is the reader's choice, not a load: links to pages and files
-                # (file:), other sites and mail are hovered only; any other link (javascript:,
-                # data:, …) is clicked like every other element.
+                # Following a link is the reader's choice, not a load: links to pages, files,
+                # other sites and mail are hovered only; any other link (javascript:, data:, …)
+                # is clicked like every other element.
                 leaves = element.evaluate("e => e.closest('a[href]') !== null && /^(https?|mailto|file):/i.test(e.closest('a[href]').href)")
                 try:
                     element.hover(timeout=500, force=True)
@@ -222,3 +223,21 @@ def test_error_parity_parser_reads_both_formats():
     check = "docs/guide/index.md:7: 不允许（提示）\ndocs/a.md:3: [内部版] 只有内部版\n检查未通过"
     assert reported_errors(build) == reported_errors(check) == {"guide/index.md:7: 不允许（提示）"}
     assert reported_errors(check, "internal") == {"guide/index.md:7: 不允许（提示）", "a.md:3: 只有内部版"}
+
+
+def test_tooltip_check_can_fail(browser, tmp_path: Path):
+    """Negative control for the tooltips: Material shows a `title` with innerHTML, so a
+    title that decodes to markup runs on hover. Written into a built page past the
+    sanitizer, the page walk must catch it; the sanitizer's own output must not."""
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "guide/index.md":
+                           "---\ntitle: 使用说明\n---\n# 使用说明\n\n[悬停](../index.md \"<img src=# onerror=alert(7)>\")\n"})
+    build = run_mkdocs(project)
+    assert build.ok, build.output
+    page = build.site / "guide" / "index.html"
+    published = page.read_text(encoding="utf-8")
+    assert 'title="&amp;lt;img src=# onerror=alert(7)&amp;gt;"' in published
+    exercise_page(browser, build.site, "guide/index.html")  # the published page is inert
+    page.write_text(published.replace("&amp;lt;img src=# onerror=alert(7)&amp;gt;", "&lt;img src=# onerror=alert(7)&gt;"),
+                    encoding="utf-8")
+    with pytest.raises(AssertionError, match="opened a dialog"):
+        exercise_page(browser, build.site, "guide/index.html")
