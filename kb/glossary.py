@@ -12,7 +12,8 @@ import html
 import re
 
 _SKIP = {"a", "abbr", "code", "pre", "kbd", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "button", "textarea", "title"}
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>|<!--.*?-->", re.S)
+# Linear on any input: a tag's attributes stop at the next `<`, an unclosed comment runs to the end.
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>|<!--.*?(?:-->|\Z)", re.S)
 # Elements marked with this class keep their text as is (facts lines, tags).
 NO_MARK_CLASS = "kb-nomark"
 _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "param", "track"}

@@ -1,13 +1,18 @@
 """Small, shared views of Markdown source: lines outside code, link targets."""
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 import posixpath
 import re
 from urllib.parse import urlsplit
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+\1")
+_BACKTICKS = re.compile(r"`+")
+
+# Every pattern here runs on text from pull requests, so each is written to take time
+# linear in the line (no nested or adjacent quantifiers that can backtrack over the same
+# characters); tests/unit/test_engine.py times them on long hostile lines.
 
 
 def fenced_lines(body: str) -> Iterator[tuple[int, str, bool]]:
@@ -29,19 +34,55 @@ def prose_lines(body: str) -> Iterator[tuple[int, str]]:
     """(0-based offset, line) for lines outside fenced code, with inline code blanked."""
     for offset, line, in_code in fenced_lines(body):
         if not in_code:
-            yield offset, _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+            yield offset, blank_inline_code(line)
 
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+def blank_inline_code(line: str) -> str:
+    """The line with every code span (a run of backticks up to the next run of the same
+    length) replaced by spaces of the same length."""
+    runs = [match.span() for match in _BACKTICKS.finditer(line)]
+    if len(runs) < 2:
+        return line
+    later_runs: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        later_runs.setdefault(end - start, []).append(index)
+    chars = list(line)
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = later_runs[end - start]
+        position = bisect.bisect_right(same, index)
+        if position == len(same):
+            index += 1
+            continue
+        closing = same[position]
+        chars[start:runs[closing][1]] = " " * (runs[closing][1] - start)
+        index = closing + 1
+    return "".join(chars)
+
+
+_HEADING_START = re.compile(r"^(#{1,6})\s+(\S.*)$")
+_TRAILING_ATTRIBUTES = re.compile(r"\{[^{}]*\}$")
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line, without a closing `#` run or `{ attr list }`."""
+    match = _HEADING_START.match(line)
+    if match is None:
+        return None
+    text = match.group(2).rstrip()
+    text = text.rstrip("#").rstrip() or text
+    text = _TRAILING_ATTRIBUTES.sub("", text).rstrip() or text
+    return len(match.group(1)), text
 
 
 def headings(body: str) -> list[tuple[int, int, str]]:
     """(line offset in body, level, text) of every Markdown heading outside code fences."""
     found = []
     for offset, line, in_code in fenced_lines(body):
-        heading = None if in_code else _HEADING.match(line)
+        heading = None if in_code else _heading(line)
         if heading:
-            found.append((offset, len(heading.group(1)), heading.group(2).strip()))
+            found.append((offset, *heading))
     return found
 
 
@@ -57,7 +98,8 @@ def sections(body: str) -> dict[str, str]:
     return result
 
 
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+# No `(`, `]` or quotes inside the parts, so a line of `](](…` or `](a "` is read in one pass.
+_MD_LINK = re.compile(r"\]\(\s*<?([^()\[\]\s<>]+)>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 # Quoted or unquoted attribute values: `<a href=x/>` is valid HTML and must be checked too.
 # Only inside a tag: `&lt;img src=x&gt;` is text.

@@ -126,7 +126,8 @@ _STRICT = nh3.Cleaner(
 # Keeps every attribute and URL of allowed elements; the difference to _STRICT is what it removes.
 _KNOWN_SCHEMES = {"http", "https", "mailto", "javascript", "vbscript", "data", "file", "ftp", "tel", "blob", "about"}
 _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)")
-_ANY_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# Starts only where a word starts: otherwise a long run of letters is rescanned from every letter.
+_ANY_SCHEME = re.compile(r"(?<![a-zA-Z0-9+.\-])([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
 def _keeping(page_html: str) -> nh3.Cleaner:

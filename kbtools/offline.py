@@ -181,7 +181,7 @@ def is_outside_url(value: str) -> bool:
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
-_CSS_URL_FUNCTION = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
+_CSS_URL_FUNCTION = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^()\s]*))\s*\)""", re.I)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
 _CSS_IMAGE_SET = re.compile(r"(?:-webkit-)?image-set\(((?:[^()]|\([^()]*\))*)\)", re.I)
 _CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")

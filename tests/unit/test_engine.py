@@ -245,3 +245,38 @@ def test_golden_rewrite_keeps_the_rest_of_the_case(tmp_path):
     assert "errors" not in case.read_text(encoding="utf-8")
     rewrite_key(case, "errors", ["x"])
     assert case.read_text(encoding="utf-8").endswith("index: {}\nerrors:\n- x\n")
+
+
+HOSTILE_LINES = [
+    "### 小结" + " " * 20000 + "完",  # the heading pattern once took minutes on 1,000 spaces
+    "](" * 60000, "](a \"" * 20000, "`" * 30000, "``a`" * 10000, "<a a" * 20000, "<!--" * 20000,
+    "a" * 200000, "[" * 30000 + "](x.md)", "{: " * 20000, "&#" * 30000, "url(中" * 20000,
+]
+
+
+def test_text_scanners_take_linear_time_on_hostile_lines():
+    """Every pattern the engine runs on pull-request text, on lines built to make a
+    backtracking pattern take hours. This guards against hangs (an alarm fails the test
+    after 30 s for all of them together); speed itself is measured by scripts/bench.py."""
+    import signal
+
+    from kb import glossary, markdown_text, sanitize
+    from kbtools import offline
+
+    def too_slow(*_):
+        raise AssertionError("a text scanner did not finish on a hostile line")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(30)
+    try:
+        for line in HOSTILE_LINES:
+            body = f"## 小节\n\n{line}\n"
+            markdown_text.headings(body)
+            list(markdown_text.link_targets(body))
+            markdown_text.rebase_links(body, "problems/problem-01.md", "self-check.md")
+            glossary.mark_terms(f"<p>{line}</p>", [glossary.TermMark("小节", "../t/", "释义")])
+            sanitize.clean(f"<p>{line}</p>")
+            offline.css_urls(line)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
