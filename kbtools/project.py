@@ -8,6 +8,7 @@ the tools never parse pages or settings files themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+import functools
 import logging
 import os
 from pathlib import Path
@@ -15,6 +16,7 @@ import shutil
 import sys
 
 from kb import model
+from kb.budget import within_budget
 from kb.errors import ContentError, ContentErrors
 from kb.loader import Content, load_content
 from kb.settings import BuildInfo, Settings, build_info, load_settings
@@ -195,9 +197,15 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
             except ContentError as error:
                 add(error, audience)
                 continue
-            # The build's next steps: Markdown to HTML with the site's extensions, then the
-            # glossary marks and the sanitizer; whatever it would refuse, check.py reports.
-            _, unsafe = kb.finish_html(path, to_html(markdown), lambda target, here=path: _relative_url(target, here))
+            # The build's next steps: Markdown to HTML with the site's extensions (within the
+            # same budget), then the glossary marks and the sanitizer; whatever the build
+            # would refuse, check.py reports.
+            try:
+                page_html = within_budget(functools.partial(to_html, markdown), path=path, line=page.source.body_line)
+            except ContentError as error:
+                add(error, audience)
+                continue
+            _, unsafe = kb.finish_html(path, page_html, lambda target, here=path: _relative_url(target, here))
             for error in unsafe:
                 add(error, audience)
     if content is None:

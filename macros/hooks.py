@@ -39,6 +39,7 @@ class _Engine:
         self.settings = importlib.import_module("kb.settings")
         self.site = importlib.import_module("kb.site")
         self.errors = importlib.import_module("kb.errors")
+        self.budget = importlib.import_module("kb.budget")
         self.exports = importlib.import_module("kb.exports")
         self.glossary = importlib.import_module("kb.glossary")
         self.search_index = importlib.import_module("kb.search_index")
@@ -100,11 +101,30 @@ def on_page_markdown(markdown, page, config, files):
     unescaped), and the page body is the one the loader read."""
     kb = engine.state.current()
     path = page.file.src_uri
+    _render_within_budget(page, kb)
     page.meta = {
         key: Markup(escape(value)) if isinstance(value, str) else value
         for key, value in kb.theme_meta(path).items()
     }
     return kb.page_markdown(path)
+
+
+def _render_within_budget(page, kb) -> None:
+    """mkdocs converts the Markdown (page.render) between this hook and on_page_content;
+    that step gets a time and recursion budget, and running out of it is an editor's
+    error with the page's name, collected with the others (not a hang or a traceback)."""
+    render = page.render
+    path = page.file.src_uri
+    first_line = kb.content.pages[path].source.body_line if path in kb.content.pages else 1
+
+    def render_within_budget(config, files):
+        try:
+            engine.budget.within_budget(lambda: render(config, files), path=path, line=first_line)
+        except engine.errors.ContentError as error:
+            engine.state.page_errors.append(error)
+            page.content = ""
+
+    page.render = render_within_budget
 
 
 def on_page_content(html, page, config, files):

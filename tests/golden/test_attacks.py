@@ -40,7 +40,7 @@ REFUSED = [case for case in CASES if "expect" in case]
 SAFE = [case for case in CASES if "safe" in case]
 
 
-_REPEAT = re.compile(r"⟦(\d+)×(.+?)⟧")
+_REPEAT = re.compile(r"⟦(\d+)×(.+?)⟧", re.S)
 
 
 def expand(text: str) -> str:
