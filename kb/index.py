@@ -55,7 +55,9 @@ class ContentIndex:
         For the public site that is every internal page, every attachment lying
         beside one (`problems/problem-09.pdf`, `problems/problem-09-…`,
         `problems/problem-09/…`), and every attachment no public page links to:
-        a file is published only because a public page needs it."""
+        a file is published only because a public page needs it. Under assets/ the
+        stylesheets and their images are kept (no page links them), unless an internal
+        page links a file there and no public page does."""
         if self._excluded is None:
             hidden = {path for path, page in self.content.pages.items() if not self.visible(page.audience)}
             if self.audience != "internal":
@@ -66,10 +68,13 @@ class ContentIndex:
     def _hidden_files(self, hidden_pages: set[str]) -> set[str]:
         public_pages = [path for path in self.content.pages if path not in hidden_pages]
         linked = linked_files(self.content, public_pages)
+        linked_internally = linked_files(self.content, hidden_pages)
         stems = tuple(path[: -len(".md")] for path in hidden_pages)
         hidden = set()
         for path in self.content.static_files:
             if path.startswith(model.ASSETS_FOLDER + "/"):
+                if path in linked_internally and path not in linked:
+                    hidden.add(path)
                 continue
             beside_internal = any(path.startswith((stem + ".", stem + "-", stem + "/")) for stem in stems)
             if beside_internal or path not in linked:

@@ -63,12 +63,13 @@ class Content:
 
 
 def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
-                 variables: dict[str, str] | None = None) -> Content:
+                 variables: dict[str, str] | None = None, reviewed_assets: frozenset[str] = frozenset()) -> Content:
     """Read and validate every page. `variables` are the redacted names (`org`) that
-    one-line fields other than id and title may use as `{{ org.name }}`."""
+    one-line fields other than id and title may use as `{{ org.name }}`; `reviewed_assets`
+    the stylesheets and scripts mkdocs.yml lists, the only ones docs/ may hold."""
     docs_dir = Path(docs_dir)
     content = Content(docs_dir=docs_dir, tags=tags or {}, variables=variables or {})
-    for rel in _docs_files(docs_dir, content):
+    for rel in _docs_files(docs_dir, content, reviewed_assets):
         path = docs_dir / rel
         if not rel.endswith(".md"):
             content.static_files.append(rel)
@@ -89,7 +90,7 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
     return content
 
 
-def _docs_files(docs_dir: Path, content: Content) -> list[str]:
+def _docs_files(docs_dir: Path, content: Content, reviewed_assets: frozenset[str]) -> list[str]:
     """Every file under docs/ that mkdocs would publish, docs-relative and sorted.
 
     Whatever a pull request puts in docs/ is published, so the walk refuses what
@@ -110,7 +111,7 @@ def _docs_files(docs_dir: Path, content: Content) -> list[str]:
             rel = (base / name).relative_to(docs_dir).as_posix()
             if any(part.startswith(".") for part in Path(rel).parts):
                 continue  # mkdocs leaves out dot files (exclude_docs)
-            error = _file_error(base / name, rel)
+            error = _file_error(base / name, rel, reviewed_assets)
             if error:
                 content.errors.append(error)
             else:
@@ -118,7 +119,7 @@ def _docs_files(docs_dir: Path, content: Content) -> list[str]:
     return sorted(found)
 
 
-def _file_error(path: Path, rel: str) -> ContentError | None:
+def _file_error(path: Path, rel: str, reviewed_assets: frozenset[str]) -> ContentError | None:
     if path.is_symlink():
         return ContentError(rel, None, "docs 中不允许符号链接（symlink）", "请删除这个链接，把需要的文件本身放进来")
     if not _SAFE_PATH.match(rel):
@@ -128,8 +129,12 @@ def _file_error(path: Path, rel: str) -> ContentError | None:
         return ContentError(rel, None, f"Markdown 页面的扩展名必须是 .md，不能是 {suffix}", "请把文件改名为 .md")
     if suffix == ".md":
         return None
-    if suffix in model.ASSET_FILE_TYPES and rel.startswith(model.ASSETS_FOLDER + "/"):
-        return None
+    if suffix in model.ASSET_FILE_TYPES:
+        if rel in reviewed_assets:
+            return None
+        return ContentError(rel, None, f"{suffix} 文件没有在 mkdocs.yml 的 extra_css 或 extra_javascript 中登记",
+                            "样式表和脚本会在每个页面上生效（与主题文件同名时还会替换主题自己的文件），只能由维护者审核后"
+                            "登记在 mkdocs.yml 中；内容附件请用 PDF 或图片")
     if suffix not in model.STATIC_FILE_TYPES:
         allowed = "、".join(sorted(model.STATIC_FILE_TYPES))
         return ContentError(rel, None, f"不允许发布 {suffix or '无扩展名'} 类型的文件",

@@ -17,9 +17,12 @@ some, such as <script>, under any configuration).
 from __future__ import annotations
 
 from dataclasses import dataclass
+import html
 from html.parser import HTMLParser
+import posixpath
 import re
 import string
+from urllib.parse import unquote, urlsplit
 
 import nh3
 
@@ -82,6 +85,23 @@ def is_site_local(value: str) -> bool:
     not rooted (a rooted path leaves the folder of an offline bundle)."""
     url = normalize_url(value)
     return bool(url) and not _SCHEME.match(url) and not url.startswith("/")
+
+
+_SOURCE_ATTRIBUTE = re.compile(r'\ssrc="([^"]*)"')
+
+
+def sources_outside(cleaned_html: str, page_url: str) -> list[Finding]:
+    """Resources of a sanitized page whose relative path climbs above the site's root
+    (`../../../../etc/x.png`): opened from an offline bundle they load files outside it.
+    `page_url` is the page's URL inside the site ("guide/", "" for the home page)."""
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    findings = []
+    for match in _SOURCE_ATTRIBUTE.finditer(cleaned_html):
+        source = html.unescape(match.group(1))
+        path = unquote(urlsplit(normalize_url(source)).path)
+        if posixpath.normpath(posixpath.join(base or ".", path)).startswith(".."):
+            findings.append(Finding(f"资源地址“{source[:60]}”指向网站目录之外", (source[:40], path.rsplit("/", 1)[-1] or path)))
+    return findings
 
 
 def is_allowed_link(value: str) -> bool:

@@ -7,7 +7,7 @@ Chinese ContentErrors naming `mkdocs.yml:line` or `data/tags.yml:line`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 import datetime as dt
 import difflib
@@ -53,11 +53,15 @@ class Settings:
     tags: dict[str, str]  # tag -> one-line description
     audience: str
     info: BuildInfo
+    # Stylesheets and scripts mkdocs.yml lists (extra_css, extra_javascript): the only
+    # .css and .js files docs/ may hold. Any other would be published as is, and one
+    # named like a theme file would replace Material's own script on every page.
+    reviewed_assets: frozenset[str] = frozenset()
 
 
 def load_settings(project_dir: Path | str, *, docs_dir: Path | str, site_name: str, extra: Mapping | None,
                   audience: str | None = None, environ: Mapping[str, str] = os.environ,
-                  info: BuildInfo | None = None) -> Settings:
+                  info: BuildInfo | None = None, reviewed_assets: Iterable[object] = ()) -> Settings:
     """Everything a build needs besides the pages. `extra` is mkdocs.yml's `extra` as
     mkdocs read it; `audience` None means the KB_AUDIENCE environment variable (public
     by default). Raises ContentErrors listing every problem."""
@@ -71,8 +75,10 @@ def load_settings(project_dir: Path | str, *, docs_dir: Path | str, site_name: s
             errors.append(ContentError(f"环境变量 {AUDIENCE_ENV}", None, f"不认识的值“{audience}”", "只能是 public（默认）或 internal"))
     if errors:
         raise ContentErrors(errors)
+    # mkdocs gives extra_javascript entries as objects with a `path`, extra_css as strings.
+    assets = frozenset(str(getattr(asset, "path", asset)) for asset in reviewed_assets)
     return Settings(project_dir=project_dir, docs_dir=Path(docs_dir), site_name=str(site_name or ""), org=org,
-                    tags=tags, audience=audience, info=info or build_info(project_dir, environ))
+                    tags=tags, audience=audience, info=info or build_info(project_dir, environ), reviewed_assets=assets)
 
 
 def build_info(project_dir: Path, environ: Mapping[str, str] = os.environ) -> BuildInfo:

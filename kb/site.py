@@ -46,7 +46,8 @@ class KnowledgeBase:
     @classmethod
     def load(cls, settings: Settings) -> KnowledgeBase:
         """Load, validate and index everything; raise ContentErrors if anything is wrong."""
-        content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org)
+        content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org,
+                               reviewed_assets=settings.reviewed_assets)
         kb = cls(settings, content, ContentIndex(content, settings.audience), page_history(settings.docs_dir))
         errors = list(content.errors)
         errors += kb.check_pages()
@@ -92,12 +93,14 @@ class KnowledgeBase:
             meta["title"] = item.title
         return meta
 
-    def finish_html(self, path: str, page_html: str, href_for) -> tuple[str, list[ContentError]]:
+    def finish_html(self, path: str, page_html: str, href_for, page_url: str) -> tuple[str, list[ContentError]]:
         """The published HTML of a page: glossary terms marked, then everything passed
-        through the allowlist sanitizer. Whatever the sanitizer removed is returned as
-        errors naming the line of the page's source where it stands."""
+        through the allowlist sanitizer. Whatever the sanitizer removed, and any resource
+        outside the site, is returned as errors naming the line of the page's source where
+        it stands. `page_url` is the page's URL in the site ("guide/")."""
         marked = mark_terms(page_html, self.term_marks(path, href_for))
         cleaned, findings = sanitize.clean(marked)
+        findings += sanitize.sources_outside(cleaned, page_url)
         page = self.content.pages.get(path)
         body, first = (page.source.body, page.source.body_line) if page else ("", 1)
         errors = [

@@ -104,12 +104,13 @@ class Project:
     def settings(self, audience: str | None = None, info: BuildInfo | None = None) -> Settings:
         """The validated settings (kb.settings); raises ContentErrors."""
         return load_settings(self.root, docs_dir=self.docs_dir, site_name=self.site_name, extra=self.config.extra,
-                             audience=audience or model.DEFAULT_AUDIENCE, info=info)
+                             audience=audience or model.DEFAULT_AUDIENCE, info=info,
+                             reviewed_assets=[*self.config.extra_css, *self.config.extra_javascript])
 
     def load_content(self) -> Content:
         """All pages through the kb loader (no index, no audience)."""
         settings = self.settings()
-        return load_content(self.docs_dir, tags=settings.tags, variables=settings.org)
+        return load_content(self.docs_dir, tags=settings.tags, variables=settings.org, reviewed_assets=settings.reviewed_assets)
 
     def display_path(self, docs_path: str) -> str:
         """A docs-relative page path as the editor should type or click it (docs/…)."""
@@ -205,7 +206,7 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
             except ContentError as error:
                 add(error, audience)
                 continue
-            _, unsafe = kb.finish_html(path, page_html, lambda target, here=path: _relative_url(target, here))
+            _, unsafe = kb.finish_html(path, page_html, lambda target, here=path: _relative_url(target, here), _page_url(path))
             for error in unsafe:
                 add(error, audience)
     if content is None:
@@ -225,6 +226,15 @@ def markdown_converter(project: Project):
     def convert(text: str) -> str:
         return converter.reset().convert(text)
     return convert
+
+
+def _page_url(path: str) -> str:
+    """A page's URL in the site as mkdocs makes it with directory URLs ("guide/index.md" →
+    "guide/", "a/b.md" → "a/b/", "index.md" → "")."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
 
 
 def _relative_url(target: str, page: str) -> str:

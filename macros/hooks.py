@@ -63,6 +63,7 @@ def on_config(config):
     try:
         settings = engine.settings.load_settings(
             PROJECT_DIR, docs_dir=config.docs_dir, site_name=config.site_name, extra=config.extra,
+            reviewed_assets=[*config.extra_css, *config.extra_javascript],
         )
         # mkdocs dates the sitemap from SOURCE_DATE_EPOCH; pinning it to the commit keeps builds
         # reproducible. (An empty value counts as unset, as in build_info; mkdocs would fail on int("").)
@@ -133,7 +134,7 @@ def on_page_content(html, page, config, files):
     def href_for(path):
         return get_relative_url(files.get_file_from_path(path).url, page.url)
 
-    cleaned, errors = kb.finish_html(page.file.src_uri, html, href_for)
+    cleaned, errors = kb.finish_html(page.file.src_uri, html, href_for, page.url)
     engine.state.page_errors.extend(errors)
     if not isinstance(page.meta.get("title"), Markup) and page.title:
         # A title taken from the page's first heading is text too.

@@ -3,6 +3,7 @@ end-to-end tests share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+import functools
 import os
 from pathlib import Path
 import shutil
@@ -66,8 +67,18 @@ def load_kb(docs: Path, *, audience: str = "public", org: dict | None = None):
     from kb.settings import load_settings
     from kb.site import KnowledgeBase
 
-    settings = load_settings(REPO, docs_dir=docs, site_name="测试知识库", extra={"org": org} if org else None, audience=audience)
+    settings = load_settings(REPO, docs_dir=docs, site_name="测试知识库", extra={"org": org} if org else None, audience=audience,
+                             reviewed_assets=reviewed_assets())
     return KnowledgeBase.load(settings)
+
+
+@functools.cache
+def reviewed_assets() -> tuple[str, ...]:
+    """The stylesheets and scripts the repository's mkdocs.yml lists."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    return tuple(str(getattr(asset, "path", asset)) for asset in [*config.extra_css, *config.extra_javascript])
 
 
 def run_mkdocs(project: Path, *args: str, env: dict | None = None, site: Path | None = None, timeout: int = 300) -> BuildResult:

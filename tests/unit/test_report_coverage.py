@@ -15,6 +15,7 @@ import re
 import pytest
 
 from kb.loader import load_content
+from tests.support.project import reviewed_assets
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
@@ -73,7 +74,7 @@ def find_items(report_text: str) -> list[ReportItem]:
 
 def load_pages(docs_dir: Path = DOCS) -> list[dict]:
     """Type, source and path of every typed page, read by the engine's one loader."""
-    content = load_content(docs_dir)
+    content = load_content(docs_dir, reviewed_assets=frozenset(reviewed_assets()))
     assert not content.errors, "\n".join(map(str, content.errors))
     return [{"type": item.type, "source": item.source, "_path": item.path} for item in content.items.values()]
 
