@@ -127,7 +127,7 @@ class ContentIndex:
         """Items a training session covers: its listed ids, then items with its tags."""
         chosen = [self.items[i] for i in session.get("items") or [] if i in self.items]
         for tag in session.tags:
-            chosen.extend(i for i in self.by_tag.get(tag, []) if i.type != "session")
+            chosen.extend(i for i in self.by_tag.get(tag, []) if not i.spec.gathers_items)
         unique = {}
         for item in chosen:
             unique.setdefault(item.id, item)

@@ -433,11 +433,13 @@ def _check_relations(content: Content) -> None:
                 ))
             elif target.id == item.id:
                 content.errors.append(ContentError(item.path, relation.line, "页面不能引用自己"))
-        if item.type == "session":
-            for index, ref in enumerate(item.get("items") or []):
+        for field_spec in item.spec.fields:
+            if field_spec.kind != "list[id]":
+                continue
+            for index, ref in enumerate(item.get(field_spec.name) or []):
                 if ref not in content.items:
-                    line = content.pages[item.path].source.item_lines.get(("items", index), item.line_of("items"))
-                    content.errors.append(ContentError(item.path, line, f"items 中的“{ref}”不存在", "请检查编号是否写错"))
+                    line = content.pages[item.path].source.item_lines.get((field_spec.name, index), item.line_of(field_spec.name))
+                    content.errors.append(ContentError(item.path, line, f"{field_spec.name} 中的“{ref}”不存在", "请检查编号是否写错"))
 
 
 def _key_for_type(type_name: str) -> str:

@@ -71,10 +71,25 @@ SECTION_ACTIONS = "具体做法"
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # "str", "line", "date", "list[str]", "choice", "list[line]"
+    # "str" (an id or type), "line" (one line of text), "date", "choice", "list[line]",
+    # "list[tag]" (tags of data/tags.yml), "list[id]" (ids of visible items)
+    kind: str
     required: bool = False
     choices: tuple[str, ...] = ()
     label: str = ""
+    hint: str = ""  # the comment new.py writes above the key
+    example: str = ""  # the commented-out example new.py writes for an optional key
+    in_header: bool = False  # shown in the fact line at the top of the item's page
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A `## ` section of an item page's body."""
+
+    name: str
+    hint: str  # what goes in it, for new.py's template
+    required: bool = True  # required sections are copied into checklists, the ledger and exports
+    bulleted: bool = False  # written as one `- ` line per point
 
 
 @dataclass(frozen=True)
@@ -85,23 +100,51 @@ class TypeSpec:
     relations: tuple[str, ...] = ()
     required_relations: tuple[str, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
-    sections: tuple[str, ...] = ()  # required `## ` sections in the body
+    section_specs: tuple[SectionSpec, ...] = ()
     index_columns: tuple[str, ...] = ()  # extra columns in the type index
+    # Items numbered in the report are known by their place in it (问题一, 措施二), and
+    # new.py numbers them itself (problem-05); the others get a name-like id from the editor.
+    short_prefix: str = ""
+    id_example: str = ""
+    # A field shown in a box under the title, and used in lists when there is no summary.
+    callout_field: str = ""
+    # A training session gathers other items: its page lists them, and tag listings leave it out.
+    gathers_items: bool = False
+
+    @property
+    def numbered(self) -> bool:
+        return bool(self.short_prefix)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """Names of the required sections."""
+        return tuple(s.name for s in self.section_specs if s.required)
+
+    @property
+    def template_sections(self) -> tuple[SectionSpec, ...]:
+        """The sections new.py writes: the required ones, or else the usual ones."""
+        required = tuple(s for s in self.section_specs if s.required)
+        return required or self.section_specs
 
 
 COMMON_FIELDS = (
     FieldSpec("id", "str", required=True, label="编号"),
     FieldSpec("type", "str", required=True, label="类型"),
     FieldSpec("title", "line", required=True, label="标题"),
-    FieldSpec("audience", "choice", choices=AUDIENCES, label="可见范围"),
-    FieldSpec("source", "line", required=True, label="来源"),
-    FieldSpec("summary", "line", label="摘要"),
-    FieldSpec("tags", "list[tag]", label="标签"),
-    FieldSpec("updated", "date", label="更新日期"),
+    FieldSpec("audience", "choice", choices=AUDIENCES, label="可见范围",
+              hint="可见范围（可选）：默认 public（公开版）；仅限内部时写 internal。", example="internal"),
+    FieldSpec("source", "line", required=True, label="来源",
+              hint="出处：报告中的章节，例如“督导调研报告 二、1”；公开资料写明文件名称和条款。"),
+    FieldSpec("summary", "line", label="摘要", hint="摘要（可选）：一句话概括，显示在列表和搜索结果中。", example="一句话概括"),
+    FieldSpec("tags", "list[tag]", label="标签", hint="标签（可选）：只能用 data/tags.yml 中登记的标签。"),
+    FieldSpec("updated", "date", label="更新日期", hint="更新日期（可选）：修改内容后写上当天日期，格式 2026-11-28。",
+              example="2026-11-28"),
 )
 
 POLICY_KINDS = ("规定", "文件", "会议精神", "专项行动", "工作机制")
 MEASURE_STATUSES = ("未开始", "整改中", "已完成", "长期坚持")
+
+_POINTS = "每条一行，以“- ”开头。"
 
 TYPES: dict[str, TypeSpec] = {
     spec.name: spec
@@ -109,49 +152,78 @@ TYPES: dict[str, TypeSpec] = {
         TypeSpec(
             "report", "督导调研报告", "reports",
             relations=("policies", "terms"),
+            section_specs=(SectionSpec("基本情况", "报告开头对督导调研对象和基本情况的介绍。", required=False),),
+            short_prefix="报告",
         ),
         TypeSpec(
             "policy", "政策制度", "policies",
             relations=("policies", "terms", "report"),
             fields=(
-                FieldSpec("issuer", "line", label="制定或部署机关"),
-                FieldSpec("kind", "choice", choices=POLICY_KINDS, label="类别"),
+                FieldSpec("kind", "choice", choices=POLICY_KINDS, label="类别", in_header=True,
+                          hint="类别（可选），可选值：" + "、".join(POLICY_KINDS) + "。"),
+                FieldSpec("issuer", "line", label="制定或部署机关", in_header=True, hint="制定或部署机关（可选）。",
+                          example="制定或部署机关"),
+            ),
+            section_specs=(
+                SectionSpec("概述", "只写公开发布的事实，并在 source 中注明出处。", required=False),
+                SectionSpec("报告中的相关内容", "报告中提到这项政策的地方，注明章节，例如“一、1”。", required=False),
             ),
             index_columns=("kind",),
+            id_example="policy-eight-point-regulation",
         ),
         TypeSpec(
             "practice", "典型做法", "practices",
             relations=("policies", "terms", "report"),
-            sections=(SECTION_ACTIONS,),
+            section_specs=(SectionSpec(SECTION_ACTIONS, "按报告原文逐条列出具体做法，" + _POINTS, bulleted=True),),
+            short_prefix="做法",
         ),
         TypeSpec(
             "problem", "存在问题", "problems",
             relations=("policies", "terms", "report"),
-            sections=(SECTION_MANIFESTATIONS, SECTION_CAUSES),
+            section_specs=(
+                SectionSpec(SECTION_MANIFESTATIONS, "按报告原文逐条列出问题的表现，" + _POINTS, bulleted=True),
+                SectionSpec(SECTION_CAUSES, "照录报告中的原因分析。"),
+            ),
+            short_prefix="问题",
         ),
         TypeSpec(
             "measure", "整改措施", "measures",
             relations=("problems", "policies", "terms", "report"),
             required_relations=("problems",),
-            fields=(FieldSpec("status", "choice", choices=MEASURE_STATUSES, label="整改状态"),),
-            sections=(SECTION_REQUIREMENTS,),
+            fields=(FieldSpec("status", "choice", choices=MEASURE_STATUSES, label="整改状态", in_header=True,
+                              hint="整改状态（可选，只在报告写明时填写），可选值：" + "、".join(MEASURE_STATUSES) + "。"),),
+            section_specs=(SectionSpec(SECTION_REQUIREMENTS, "按报告原文逐条列出工作要求，" + _POINTS, bulleted=True),),
+            short_prefix="措施",
         ),
         TypeSpec(
             "term", "术语", "terms",
             relations=("terms", "policies"),
             fields=(
-                FieldSpec("definition", "line", required=True, label="释义"),
-                FieldSpec("aliases", "list[line]", label="别称"),
+                FieldSpec("definition", "line", required=True, label="释义", hint="释义：一句话，显示在术语表和鼠标提示中。"),
+                FieldSpec("aliases", "list[line]", label="别称", hint="别称（可选）：报告中出现的其他叫法。",
+                          example="[别称一, 别称二]"),
             ),
+            section_specs=(
+                SectionSpec("释义", "用几句话解释这个术语，只写公开资料中的说法。", required=False),
+                SectionSpec("在报告中", "报告中出现这个术语的地方，注明章节。", required=False),
+            ),
+            id_example="term-yigang-shuangze",
+            callout_field="definition",
         ),
         TypeSpec(
             "session", "培训专题", "sessions",
             fields=(
-                FieldSpec("date", "date", label="培训日期"),
-                FieldSpec("trainees", "line", label="培训对象"),
-                FieldSpec("items", "list[id]", label="涵盖条目"),
-                FieldSpec("agenda", "list[line]", label="议程"),
+                FieldSpec("date", "date", label="培训日期", hint="培训日期（可选）：只写实际日期，格式 2026-11-28。"),
+                FieldSpec("trainees", "line", label="培训对象", hint="培训对象（可选）。", example="新入职党员干部"),
+                FieldSpec("items", "list[id]", label="涵盖条目", hint="涵盖条目（可选）：要学习的条目编号。",
+                          example="[problem-01, measure-01]"),
+                FieldSpec("agenda", "list[line]", label="议程", hint="议程（可选）：每项一行。",
+                          example="[学习报告, 观看警示教育片, 交流讨论]"),
             ),
+            section_specs=(SectionSpec("培训说明", "这次培训的目的和安排。学习内容由 items 和 tags 自动汇总，不用在这里列出。",
+                                       required=False),),
+            id_example="session-induction",
+            gathers_items=True,
         ),
     )
 }

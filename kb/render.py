@@ -25,12 +25,9 @@ def ordinal(number: int) -> str:
     return str(number)
 
 
-# Report items are known by their number in the report (问题一, 措施二); the rest by title.
-SHORT_PREFIXES = {"report": "报告", "practice": "做法", "problem": "问题", "measure": "措施"}
-
-
 def short_label(index: ContentIndex, item: model.Item) -> str:
-    prefix = SHORT_PREFIXES.get(item.type)
+    """Report items are known by their number in the report (问题一, 措施二); the rest by title."""
+    prefix = item.spec.short_prefix
     return f"{prefix}{ordinal(index.positions[item.id])}" if prefix else item.title
 
 
@@ -85,19 +82,17 @@ def breadcrumb(index: ContentIndex, item: model.Item) -> str:
 def page_header(index: ContentIndex, item: model.Item) -> str:
     """Breadcrumb, title and a one-line card of the item's facts, placed above the editor's text."""
     facts = [f"**编号** {item.id}", f"**类型** {item.spec.label}"]
-    if item.type == "policy" and item.get("kind"):
-        facts.append(f"**类别** {item.get('kind')}")
-    if item.type == "policy" and item.get("issuer"):
-        facts.append(f"**制定或部署机关** {_cell(md_text(item.get('issuer')))}")
-    if item.type == "measure" and item.get("status"):
-        facts.append(f"**整改状态** {item.get('status')}")
+    facts += [f"**{field.label}** {_cell(md_text(item.get(field.name)))}"
+              for field in item.spec.fields if field.in_header and item.get(field.name)]
     if item.tags:
         facts.append("**标签** " + "、".join(md_text(tag) for tag in item.tags))
     if item.audience == "internal":
         facts.append("**仅限内部**")
     lines = [breadcrumb(index, item), "", f"# {md_text(item.title)}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
-    if item.type == "term":
-        lines += ["!!! abstract \"释义\"", f"    {md_text(item.get('definition'))}", ""]
+    callout = item.spec.callout_field
+    if callout and item.get(callout):
+        label = model.field_specs(item.spec)[callout].label
+        lines += [f"!!! abstract \"{label}\"", f"    {md_text(item.get(callout))}", ""]
     return "\n".join(lines)
 
 
@@ -137,7 +132,7 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
     header = ["编号", "标题"] + [f.label for f in extra] + ["摘要"] + (["关联"] if with_relations else [])
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for item in items:
-        summary = item.summary or (item.get("definition") if type_name == "term" else "")
+        summary = item.summary or (item.get(spec.callout_field) if spec.callout_field else "")
         cells = [item.id, link(index, from_path, item)] + [_cell(str(item.get(f.name) or "")) for f in extra]
         cells.append(_cell(md_text(summary or "")))
         if with_relations:

@@ -140,7 +140,7 @@ class KnowledgeBase:
         if item is None:
             return body
         parts = [render.page_header(self.index, item), body]
-        if item.type == "session":
+        if item.spec.gathers_items:
             parts.append(render.session_landing(self.index, item))
         parts.append(render.page_footer(self.index, item))
         return "\n".join(parts)

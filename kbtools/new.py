@@ -28,46 +28,6 @@ from .project import load_project, setup_logging, validate
 
 log = setup_logging()
 
-AUTO_ID_TYPES = ("report", "practice", "problem", "measure")
-
-# Conventional (optional) sections of types that have no required ones, as used in docs/.
-CONVENTIONAL_SECTIONS = {
-    "report": ("基本情况",),
-    "policy": ("概述", "报告中的相关内容"),
-    "term": ("释义", "在报告中"),
-    "session": ("培训说明",),
-}
-
-SECTION_HINTS = {
-    model.SECTION_MANIFESTATIONS: "按报告原文逐条列出问题的表现，每条一行，以“- ”开头。",
-    model.SECTION_CAUSES: "照录报告中的原因分析。",
-    model.SECTION_ACTIONS: "按报告原文逐条列出具体做法，每条一行，以“- ”开头。",
-    model.SECTION_REQUIREMENTS: "按报告原文逐条列出工作要求，每条一行，以“- ”开头。",
-    "基本情况": "报告开头对督导调研对象和基本情况的介绍。",
-    "概述": "只写公开发布的事实，并在 source 中注明出处。",
-    "报告中的相关内容": "报告中提到这项政策的地方，注明章节，例如“一、1”。",
-    "释义": "用几句话解释这个术语，只写公开资料中的说法。",
-    "在报告中": "报告中出现这个术语的地方，注明章节。",
-    "培训说明": "这次培训的目的和安排。学习内容由 items 和 tags 自动汇总，不用在这里列出。",
-}
-
-FIELD_HINTS = {
-    "source": "出处：报告中的章节，例如“督导调研报告 二、1”；公开资料写明文件名称和条款。",
-    "summary": "摘要（可选）：一句话概括，显示在列表和搜索结果中。",
-    "tags": "标签（可选）：只能用 data/tags.yml 中登记的标签。",
-    "updated": "更新日期（可选）：修改内容后写上当天日期，格式 2026-11-28。",
-    "audience": "可见范围（可选）：默认 public（公开版）；仅限内部时写 internal。",
-    "issuer": "制定或部署机关（可选）。",
-    "kind": "类别（可选），可选值：" + "、".join(model.POLICY_KINDS) + "。",
-    "status": "整改状态（可选，只在报告写明时填写），可选值：" + "、".join(model.MEASURE_STATUSES) + "。",
-    "definition": "释义：一句话，显示在术语表和鼠标提示中。",
-    "aliases": "别称（可选）：报告中出现的其他叫法。",
-    "date": "培训日期（可选）：只写实际日期，格式 2026-11-28。",
-    "trainees": "培训对象（可选）。",
-    "items": "涵盖条目（可选）：要学习的条目编号。",
-    "agenda": "议程（可选）：每项一行。",
-}
-
 TODO_SOURCE = "TODO：写明出处，例如 督导调研报告 二、1"
 
 
@@ -127,7 +87,7 @@ def next_id(type_name: str, content: Content, docs_dir: Path) -> str:
 
 def check_given_id(type_name: str, item_id: str) -> None:
     if not model.ID_PATTERN.match(item_id):
-        raise UsageError(f"编号“{item_id}”格式不对：只能用小写英文字母、数字和减号，例如 {type_name}-yigang-shuangze")
+        raise UsageError(f"编号“{item_id}”格式不对：只能用小写英文字母、数字和减号，例如 {model.TYPES[type_name].id_example or type_name + '-01'}")
     if not item_id.startswith(f"{type_name}-"):
         raise UsageError(f"{model.TYPES[type_name].label}的编号应以 {type_name}- 开头，例如 {type_name}-{item_id}")
 
@@ -135,16 +95,6 @@ def check_given_id(type_name: str, item_id: str) -> None:
 # -- page text --------------------------------------------------------------------
 
 
-FIELD_EXAMPLES = {
-    "summary": "一句话概括",
-    "updated": "2026-11-28",
-    "audience": "internal",
-    "aliases": "[别称一, 别称二]",
-    "issuer": "制定或部署机关",
-    "trainees": "新入职党员干部",
-    "items": "[problem-01, measure-01]",
-    "agenda": "[学习报告, 观看警示教育片, 交流讨论]",
-}
 # Field options of this command, besides --source, --summary, --tags and --audience.
 FIELD_OPTIONS = ("definition", "date", "kind", "issuer", "status")
 
@@ -176,7 +126,7 @@ def front_matter(spec: model.TypeSpec, item_id: str, title: str, args, content: 
     specs = model.field_specs(spec)
     for name in field_order(spec):
         fspec = specs[name]
-        hint = FIELD_HINTS.get(name) or f"{fspec.label}（{'必填' if fspec.required else '可选'}）。"
+        hint = fspec.hint or f"{fspec.label}（{'必填' if fspec.required else '可选'}）。"
         lines.append(f"# {hint}")
         value = given_value(fspec, args, content)
         if value:
@@ -184,7 +134,7 @@ def front_matter(spec: model.TypeSpec, item_id: str, title: str, args, content: 
         elif fspec.required:  # only one-line text gets here; check_arguments asked for the rest
             lines.append(f"{name}: {yaml_scalar(TODO_SOURCE if name == 'source' else f'TODO：填写{fspec.label}')}")
         else:
-            example = FIELD_EXAMPLES.get(name, "")
+            example = fspec.example
             if fspec.kind == "choice":
                 example = fspec.choices[min(1, len(fspec.choices) - 1)]
             elif fspec.kind == "list[tag]":
@@ -210,18 +160,18 @@ def body(spec: model.TypeSpec) -> list[str]:
     """Body with the required (or usual) sections. Hints go in one comment above them: a
     required section is copied verbatim into checklists, the ledger and the exports, so it
     holds nothing but the editor's text (a TODO until then)."""
-    sections = spec.sections or CONVENTIONAL_SECTIONS.get(spec.name, ())
+    sections = spec.template_sections
     hints = [
         "提示：正文只写报告原文（或注明出处的公开资料）中有的内容，不要编造责任人、完成时限、日期或整改状态。",
         "页面标题、关联内容和来源由构建自动生成，正文不要再写一级标题。可用的宏见 docs/guide/macros.md。",
     ]
     if spec.sections:
         hints.append("下面几节会原样汇总到问题清单、台账和导出表格中：只写正文，除 org 隐去名称变量外不要用宏。")
-    hints += [f"“{section}”一节：{SECTION_HINTS[section]}" for section in sections if section in SECTION_HINTS]
+    hints += [f"“{section.name}”一节：{section.hint}" for section in sections]
     lines = ["", "<!--", *hints, "-->", ""]
     for section in sections:
-        bullet = "- " if "每条一行" in SECTION_HINTS.get(section, "") else ""
-        lines += [f"## {section}", "", f"{bullet}TODO：按报告原文填写“{section}”", ""]
+        bullet = "- " if section.bulleted else ""
+        lines += [f"## {section.name}", "", f"{bullet}TODO：按报告原文填写“{section.name}”", ""]
     return lines
 
 
@@ -305,10 +255,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.id:
             check_given_id(spec.name, args.id)
             item_id = args.id
-        elif spec.name in AUTO_ID_TYPES:
+        elif spec.numbered:
             item_id = next_id(spec.name, content, project.docs_dir)
         else:
-            raise UsageError(f"{spec.label}页面请用 --id 给出编号，例如 --id {spec.name}-yigang-shuangze"
+            raise UsageError(f"{spec.label}页面请用 --id 给出编号，例如 --id {spec.id_example}"
                              "（小写英文字母、数字和减号，建议用拼音或英文简称）")
         owner = used_ids(content).get(item_id)
         if owner:

@@ -125,7 +125,7 @@ def prepare_build(project: Project, audience: str, session_id: str | None) -> tu
 
 def find_session(kb: KnowledgeBase, session_id: str) -> model.Item:
     item = kb.index.get(session_id)
-    if item is not None and item.type == "session":
+    if item is not None and item.spec.gathers_items:
         return item
     sessions = kb.index.of_type("session")
     if sessions:
