@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import model, render, sanitize, templating
+from . import item_page, markup, model, sanitize, tables, templating
 from .errors import ContentError, ContentErrors
 from .exports import EXPORT_FILES
 from .gitlog import page_history
@@ -116,16 +116,16 @@ class KnowledgeBase:
         """The macros and variables a page may use, bound to that page."""
         i = self.index
         functions = {
-            "link": _bound(render.link_by_id, i, path),
-            "type_index": _bound(render.type_index, i, path),
-            "item_list": _bound(render.item_list, i, path),
-            "problem_checklist": _bound(render.problem_checklist, i, path),
-            "problem_measure_matrix": _bound(render.problem_measure_matrix, i, path),
-            "glossary": _bound(render.glossary, i, path),
-            "self_check": _bound(render.self_check, i, path),
-            "recent_changes": lambda limit=8: render.recent_changes(i, path, limit, history=self.history),
-            "tag_index": _bound(render.tag_index, i, path),
-            "ledger": _bound(render.ledger, i, path),
+            "link": _bound(markup.link_by_id, i, path),
+            "type_index": _bound(tables.type_index, i, path),
+            "item_list": _bound(tables.item_list, i, path),
+            "problem_checklist": _bound(tables.problem_checklist, i, path),
+            "problem_measure_matrix": _bound(tables.problem_measure_matrix, i, path),
+            "glossary": _bound(tables.glossary, i, path),
+            "self_check": _bound(tables.self_check, i, path),
+            "recent_changes": lambda limit=8: tables.recent_changes(i, path, limit, history=self.history),
+            "tag_index": _bound(tables.tag_index, i, path),
+            "ledger": _bound(tables.ledger, i, path),
             "count": lambda type_name: len(i.of_type(type_name)),
         }
         assert set(functions) == set(MACRO_NAMES)
@@ -139,10 +139,10 @@ class KnowledgeBase:
         item = self.index.by_path.get(path)
         if item is None:
             return body
-        parts = [render.page_header(self.index, item), body]
+        parts = [item_page.page_header(self.index, item), body]
         if item.spec.gathers_items:
-            parts.append(render.session_landing(self.index, item))
-        parts.append(render.page_footer(self.index, item))
+            parts.append(item_page.session_landing(self.index, item))
+        parts.append(item_page.page_footer(self.index, item))
         return "\n".join(parts)
 
     def glossary_terms(self) -> list[model.Item]:

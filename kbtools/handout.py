@@ -26,7 +26,7 @@ import tempfile
 import time
 
 from kb import model
-from kb.render import ordinal
+from kb.markup import ordinal
 from kb.settings import BuildInfo
 from kb.site import KnowledgeBase
 

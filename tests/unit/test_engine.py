@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from kb import render, templating
+from kb import item_page, markup, tables, templating
 from kb.errors import ContentError, ContentErrors
 from kb.glossary import TermMark, mark_terms
 from kb.search_index import enrich, subwords
@@ -38,14 +38,14 @@ def test_lookups_by_type_and_tag(kb):
 
 
 def test_relative_links_from_nested_pages(kb):
-    assert render.link_by_id(kb.index, "problems/checklist.md", "measure-01") == "[强化担当，落实责任](../measures/measure-01.md)"
-    assert render.link_by_id(kb.index, "index.md", "measure-01") == "[强化担当，落实责任](measures/measure-01.md)"
+    assert markup.link_by_id(kb.index, "problems/checklist.md", "measure-01") == "[强化担当，落实责任](../measures/measure-01.md)"
+    assert markup.link_by_id(kb.index, "index.md", "measure-01") == "[强化担当，落实责任](measures/measure-01.md)"
     with pytest.raises(KeyError):
-        render.link_by_id(kb.index, "index.md", "measure-99")
+        markup.link_by_id(kb.index, "index.md", "measure-99")
 
 
 def test_checklist_has_manifestations_causes_and_measures(kb):
-    text = render.problem_checklist(kb.index, "problems/checklist.md")
+    text = tables.problem_checklist(kb.index, "problems/checklist.md")
     assert "## 问题一：主体责任压力传导不够" in text
     assert "重业务，轻清廉建设" in text and "压力传导执行力度不够" in text
     assert "[强化担当，落实责任](../measures/measure-01.md)" in text
@@ -54,23 +54,23 @@ def test_checklist_has_manifestations_causes_and_measures(kb):
 
 
 def test_matrix_marks_editorial_mapping(kb):
-    text = render.problem_measure_matrix(kb.index, "measures/matrix.md")
+    text = tables.problem_measure_matrix(kb.index, "measures/matrix.md")
     row = next(line for line in text.splitlines() if line.startswith("| [问题一"))
     assert row.endswith("| ○ |")
     assert "问题一 × 措施一：措施要求落实一岗双责" in text
 
 
 def test_page_footer_groups_and_source(kb):
-    footer = render.page_footer(kb.index, kb.index.get("problem-01"))
+    footer = item_page.page_footer(kb.index, kb.index.get("problem-01"))
     assert "**整改措施**" in footer and "**相关政策**" in footer and "**相关术语**" in footer
     assert "测试报告 二、1" in footer
-    term_footer = render.page_footer(kb.index, kb.index.get("term-yigang"))
+    term_footer = item_page.page_footer(kb.index, kb.index.get("term-yigang"))
     assert "**被引用于**" in term_footer and "存在问题 · [主体责任压力传导不够]" in term_footer
     assert "**整改措施**" not in term_footer
 
 
 def test_self_check_lists_each_manifestation(kb):
-    text = render.self_check(kb.index, "self-check.md")
+    text = tables.self_check(kb.index, "self-check.md")
     assert text.count("- [ ] ") == 2
     assert "- [ ] 重业务，轻清廉建设。" in text
 
@@ -158,7 +158,7 @@ def test_reused_sections_have_redactions_filled(tmp_path):
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     kb = load_kb(docs, org={"city": "测试"})
-    assert "测试市压力传导不够" in render.problem_checklist(kb.index, "problems/checklist.md")
+    assert "测试市压力传导不够" in tables.problem_checklist(kb.index, "problems/checklist.md")
     (docs / "problems/problem-01.md").write_text(
         (docs / "problems/problem-01.md").read_text(encoding="utf-8").replace("{{ org.city }}", "{{ count('problem') }}"), encoding="utf-8")
     with pytest.raises(ContentErrors) as error:
@@ -168,34 +168,34 @@ def test_reused_sections_have_redactions_filled(tmp_path):
 
 def test_recent_changes_from_history_then_updated_dates(kb):
     history = [("2026-11-20", "measures/measure-01.md"), ("2026-11-19", "measures/measure-01.md"), ("2026-11-18", "guide/index.md")]
-    text = render.recent_changes(kb.index, "index.md", 5, history=history)
+    text = tables.recent_changes(kb.index, "index.md", 5, history=history)
     assert text == "- 2026-11-20 · 整改措施 · [强化担当，落实责任](measures/measure-01.md)"
     # Control: without history the `updated` field is used.
-    assert render.recent_changes(kb.index, "index.md", 5) == "- 2026-11-01 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)"
+    assert tables.recent_changes(kb.index, "index.md", 5) == "- 2026-11-01 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)"
 
 
 def test_matrix_becomes_a_list_when_the_grid_would_be_huge(kb, monkeypatch):
-    grid = render.problem_measure_matrix(kb.index, "measures/matrix.md")
+    grid = tables.problem_measure_matrix(kb.index, "measures/matrix.md")
     assert grid.startswith("| 问题 \\ 措施")
-    monkeypatch.setattr(render, "MAX_MATRIX_CELLS", 0)
-    listed = render.problem_measure_matrix(kb.index, "measures/matrix.md")
+    monkeypatch.setattr(tables, "MAX_MATRIX_CELLS", 0)
+    listed = tables.problem_measure_matrix(kb.index, "measures/matrix.md")
     assert "|" not in listed.split("\n")[2]
     assert "(../problems/problem-01.md \"主体责任压力传导不够\")：[措施一](measure-01.md \"强化担当，落实责任\")○" in listed
 
 
 def test_checklists_list_titles_only_when_there_are_many_problems(kb, monkeypatch):
-    assert "重业务，轻清廉建设" in render.problem_checklist(kb.index, "problems/checklist.md")
-    monkeypatch.setattr(render, "MAX_FULL_CHECKLIST", 0)
-    compact = render.problem_checklist(kb.index, "problems/checklist.md")
+    assert "重业务，轻清廉建设" in tables.problem_checklist(kb.index, "problems/checklist.md")
+    monkeypatch.setattr(tables, "MAX_FULL_CHECKLIST", 0)
+    compact = tables.problem_checklist(kb.index, "problems/checklist.md")
     assert "重业务，轻清廉建设" not in compact and "问题较多（1 个）" in compact
     assert "[问题一：主体责任压力传导不够](problem-01.md" in compact and "measure-01" in compact
-    assert "- [ ]" not in render.self_check(kb.index, "self-check.md")
+    assert "- [ ]" not in tables.self_check(kb.index, "self-check.md")
 
 
 def test_type_index_drops_relations_column_for_many_items(kb, monkeypatch):
-    assert "| 关联 |" in render.type_index(kb.index, "problems/index.md", "problem")
-    monkeypatch.setattr(render, "MAX_INDEX_WITH_RELATIONS", 0)
-    table = render.type_index(kb.index, "problems/index.md", "problem")
+    assert "| 关联 |" in tables.type_index(kb.index, "problems/index.md", "problem")
+    monkeypatch.setattr(tables, "MAX_INDEX_WITH_RELATIONS", 0)
+    table = tables.type_index(kb.index, "problems/index.md", "problem")
     assert "| 关联 |" not in table and "measure-01" not in table and "[主体责任压力传导不够](problem-01.md)" in table
 
 

@@ -1,121 +1,13 @@
-"""Renderers: the content index in, Markdown out. No mkdocs here.
-
-Every function takes the path of the page it renders into, so that links are
-relative Markdown links to `.md` files, which mkdocs validates and rewrites
-for both the web site and the offline bundle.
-"""
+"""Site-wide tables and lists the macros put on section pages: type indexes, the problem
+checklist, the problem-measure matrix, the glossary, the self-check, recent changes, tags
+and the ledger. No mkdocs here; the content index in, Markdown out."""
 from __future__ import annotations
 
-import html
-import re
-
 from . import model
-from .index import ContentIndex, relative_link
+from .index import ContentIndex
 from .ledger import ledger_rows
 from .markdown_text import bullet_points, rebase_links
-
-CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
-def ordinal(number: int) -> str:
-    if 1 <= number <= 10:
-        return CHINESE_NUMERALS[number - 1]
-    if number < 20:
-        return "十" + CHINESE_NUMERALS[number - 11]
-    return str(number)
-
-
-def short_label(index: ContentIndex, item: model.Item) -> str:
-    """Report items are known by their number in the report (问题一, 措施二); the rest by title."""
-    prefix = item.spec.short_prefix
-    return f"{prefix}{ordinal(index.positions[item.id])}" if prefix else item.title
-
-
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-
-
-def _cell(text: str) -> str:
-    """Markdown safe inside a Markdown table cell."""
-    return _UNESCAPED_PIPE.sub("\\|", text).replace("\n", " ")
-
-
-# Characters Python-Markdown reads as markup and lets a backslash escape.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-
-
-def md_text(value) -> str:
-    """Front-matter or data text as Markdown that shows exactly that text, on one line:
-    Markdown punctuation backslash-escaped, then `<`, `&` and quotes as HTML entities.
-
-    Front matter is text, never markup: a title such as `<img onerror=…>` or
-    `{: onclick=… }` must show literally, wherever it is placed."""
-    one_line = " ".join(str(value).split())
-    return html.escape(_MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line), quote=True)
-
-
-def link(index: ContentIndex, from_path: str, item: model.Item, text: str | None = None) -> str:
-    """A Markdown link to an item; when the text is not the title, the title shows on hover."""
-    label = text if text is not None else item.title
-    hover = "" if label == item.title else ' "' + html.escape(" ".join(item.title.split()), quote=True) + '"'
-    return f"[{_cell(md_text(label))}]({relative_link(from_path, item.path)}{_cell(hover)})"
-
-
-def link_by_id(index: ContentIndex, from_path: str, item_id: str, text: str | None = None) -> str:
-    item = index.get(item_id)
-    if item is None:
-        raise KeyError(item_id)
-    return link(index, from_path, item, text)
-
-
-def section_index_path(type_name: str) -> str:
-    return f"{model.TYPES[type_name].folder}/index.md"
-
-
-def breadcrumb(index: ContentIndex, item: model.Item) -> str:
-    home = relative_link(item.path, "index.md")
-    section = relative_link(item.path, section_index_path(item.type))
-    label = model.TYPE_PLURAL_LABELS[item.type]
-    # Markdown links, not raw HTML, so that mkdocs validates and rewrites them.
-    return f'<div class="kb-breadcrumb" markdown="span">[首页]({home}) › [{label}]({section}) › {item.id}</div>'
-
-
-def page_header(index: ContentIndex, item: model.Item) -> str:
-    """Breadcrumb, title and a one-line card of the item's facts, placed above the editor's text."""
-    facts = [f"**编号** {item.id}", f"**类型** {item.spec.label}"]
-    facts += [f"**{field.label}** {_cell(md_text(item.get(field.name)))}"
-              for field in item.spec.fields if field.in_header and item.get(field.name)]
-    if item.tags:
-        facts.append("**标签** " + "、".join(md_text(tag) for tag in item.tags))
-    if item.audience == "internal":
-        facts.append("**仅限内部**")
-    lines = [breadcrumb(index, item), "", f"# {md_text(item.title)}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
-    callout = item.spec.callout_field
-    if callout and item.get(callout):
-        label = model.field_specs(item.spec)[callout].label
-        lines += [f"!!! abstract \"{label}\"", f"    {md_text(item.get(callout))}", ""]
-    return "\n".join(lines)
-
-
-def page_footer(index: ContentIndex, item: model.Item) -> str:
-    """Relations and backlinks, then the source, added to every item page."""
-    lines = ["", "## 关联内容 {#kb-relations}", ""]
-    groups = index.grouped_links(item)
-    if not groups:
-        lines.append("暂无关联内容。")
-    for label, links in groups:
-        lines.append(f"**{label}**")
-        lines.append("")
-        for entry in links:
-            note = f" <small>（编辑归纳：{md_text(entry.editorial)}）</small>" if entry.editorial else ""
-            # Every group heading names one type except "被引用于", which mixes them.
-            badge = f"{entry.item.spec.label} · " if label == model.CITED_BY_LABEL else ""
-            lines.append(f"- {badge}{link(index, item.path, entry.item)}{note}")
-        lines.append("")
-    lines += ["## 来源 {#kb-source}", "", md_text(item.source), ""]
-    if any(r.editorial for r in item.relations) or any(r.editorial for _, r in index.backlinks.get(item.id, [])):
-        lines += ["<small>标注“编辑归纳”的对应关系为本知识库编辑根据报告内容归纳，报告原文未逐条对应。</small>", ""]
-    return "\n".join(lines)
-
+from .markup import link, md_text, ordinal, short_label, table_cell
 
 MAX_INDEX_WITH_RELATIONS = 100
 
@@ -133,8 +25,8 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for item in items:
         summary = item.summary or (item.get(spec.callout_field) if spec.callout_field else "")
-        cells = [item.id, link(index, from_path, item)] + [_cell(str(item.get(f.name) or "")) for f in extra]
-        cells.append(_cell(md_text(summary or "")))
+        cells = [item.id, link(index, from_path, item)] + [table_cell(str(item.get(f.name) or "")) for f in extra]
+        cells.append(table_cell(md_text(summary or "")))
         if with_relations:
             related = []
             for label, links in index.grouped_links(item):
@@ -292,30 +184,6 @@ def tag_index(index: ContentIndex, from_path: str) -> str:
     return "\n".join(lines) or "暂无标签。"
 
 
-def session_landing(index: ContentIndex, session: model.Item) -> str:
-    """The body added to a training session page: facts, agenda and what it covers."""
-    facts = []
-    if session.get("date"):
-        facts.append(f"**培训日期** {session.get('date')}")
-    if session.get("trainees"):
-        facts.append(f"**培训对象** {_cell(md_text(session.get('trainees')))}")
-    lines = ['<div class="kb-facts" markdown>', " · ".join(facts), "", "</div>", ""] if facts else []
-    agenda = session.get("agenda") or []
-    if agenda:
-        lines += ["## 议程", ""] + [f"{n}. {md_text(step)}" for n, step in enumerate(agenda, 1)] + [""]
-    covered = index.session_items(session)
-    lines += ["## 学习内容", ""]
-    for type_name in model.TYPES:
-        group = [i for i in covered if i.type == type_name]
-        if group:
-            lines += [f"**{model.TYPE_PLURAL_LABELS[type_name]}**", ""]
-            lines += [f"- {link(index, session.path, i)}" + (f"：{md_text(i.summary)}" if i.summary else "") for i in group]
-            lines.append("")
-    if not covered:
-        lines.append("本专题尚未列出学习内容。")
-    return "\n".join(lines)
-
-
 def ledger(index: ContentIndex, from_path: str) -> str:
     """整改台账 as a table, from the same rows as the CSV and XLSX exports."""
 
@@ -328,6 +196,6 @@ def ledger(index: ContentIndex, from_path: str) -> str:
     for problem_id, _, measure_id, _, _, relation, status in rows[1:]:
         lines.append("| " + " | ".join([
             link(index, from_path, ids[problem_id]), link(index, from_path, ids[measure_id]),
-            _cell(md_text(relation)), _cell(status or "报告未载明"),
+            table_cell(md_text(relation)), table_cell(status or "报告未载明"),
         ]) + " |")
     return "\n".join(lines) + "\n"

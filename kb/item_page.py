@@ -1,0 +1,77 @@
+"""The parts of an item page the build adds around the editor's text: breadcrumb, title and
+facts above it; relations, backlinks and source below; a session's agenda and contents."""
+from __future__ import annotations
+
+from . import model
+from .index import ContentIndex
+from .markup import link, md_text, relative_link, section_index_path, table_cell
+
+
+def breadcrumb(index: ContentIndex, item: model.Item) -> str:
+    home = relative_link(item.path, "index.md")
+    section = relative_link(item.path, section_index_path(item.type))
+    label = model.TYPE_PLURAL_LABELS[item.type]
+    # Markdown links, not raw HTML, so that mkdocs validates and rewrites them.
+    return f'<div class="kb-breadcrumb" markdown="span">[首页]({home}) › [{label}]({section}) › {item.id}</div>'
+
+
+def page_header(index: ContentIndex, item: model.Item) -> str:
+    """Breadcrumb, title and a one-line card of the item's facts, placed above the editor's text."""
+    facts = [f"**编号** {item.id}", f"**类型** {item.spec.label}"]
+    facts += [f"**{field.label}** {table_cell(md_text(item.get(field.name)))}"
+              for field in item.spec.fields if field.in_header and item.get(field.name)]
+    if item.tags:
+        facts.append("**标签** " + "、".join(md_text(tag) for tag in item.tags))
+    if item.audience == "internal":
+        facts.append("**仅限内部**")
+    lines = [breadcrumb(index, item), "", f"# {md_text(item.title)}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
+    callout = item.spec.callout_field
+    if callout and item.get(callout):
+        label = model.field_specs(item.spec)[callout].label
+        lines += [f"!!! abstract \"{label}\"", f"    {md_text(item.get(callout))}", ""]
+    return "\n".join(lines)
+
+
+def page_footer(index: ContentIndex, item: model.Item) -> str:
+    """Relations and backlinks, then the source, added to every item page."""
+    lines = ["", "## 关联内容 {#kb-relations}", ""]
+    groups = index.grouped_links(item)
+    if not groups:
+        lines.append("暂无关联内容。")
+    for label, links in groups:
+        lines.append(f"**{label}**")
+        lines.append("")
+        for entry in links:
+            note = f" <small>（编辑归纳：{md_text(entry.editorial)}）</small>" if entry.editorial else ""
+            # Every group heading names one type except "被引用于", which mixes them.
+            badge = f"{entry.item.spec.label} · " if label == model.CITED_BY_LABEL else ""
+            lines.append(f"- {badge}{link(index, item.path, entry.item)}{note}")
+        lines.append("")
+    lines += ["## 来源 {#kb-source}", "", md_text(item.source), ""]
+    if any(r.editorial for r in item.relations) or any(r.editorial for _, r in index.backlinks.get(item.id, [])):
+        lines += ["<small>标注“编辑归纳”的对应关系为本知识库编辑根据报告内容归纳，报告原文未逐条对应。</small>", ""]
+    return "\n".join(lines)
+
+
+def session_landing(index: ContentIndex, session: model.Item) -> str:
+    """The body added to a training session page: facts, agenda and what it covers."""
+    facts = []
+    if session.get("date"):
+        facts.append(f"**培训日期** {session.get('date')}")
+    if session.get("trainees"):
+        facts.append(f"**培训对象** {table_cell(md_text(session.get('trainees')))}")
+    lines = ['<div class="kb-facts" markdown>', " · ".join(facts), "", "</div>", ""] if facts else []
+    agenda = session.get("agenda") or []
+    if agenda:
+        lines += ["## 议程", ""] + [f"{n}. {md_text(step)}" for n, step in enumerate(agenda, 1)] + [""]
+    covered = index.session_items(session)
+    lines += ["## 学习内容", ""]
+    for type_name in model.TYPES:
+        group = [i for i in covered if i.type == type_name]
+        if group:
+            lines += [f"**{model.TYPE_PLURAL_LABELS[type_name]}**", ""]
+            lines += [f"- {link(index, session.path, i)}" + (f"：{md_text(i.summary)}" if i.summary else "") for i in group]
+            lines.append("")
+    if not covered:
+        lines.append("本专题尚未列出学习内容。")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""Writing Markdown from the model: numbers, labels, escaped text, table cells and links
+between pages. Every link is a relative Markdown link to a `.md` file, which mkdocs
+validates and rewrites for both the web site and the offline bundle."""
+from __future__ import annotations
+
+import html
+import re
+
+from . import model
+from .index import ContentIndex, relative_link
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def ordinal(number: int) -> str:
+    if 1 <= number <= 10:
+        return CHINESE_NUMERALS[number - 1]
+    if number < 20:
+        return "十" + CHINESE_NUMERALS[number - 11]
+    return str(number)
+
+
+def short_label(index: ContentIndex, item: model.Item) -> str:
+    """Report items are known by their number in the report (问题一, 措施二); the rest by title."""
+    prefix = item.spec.short_prefix
+    return f"{prefix}{ordinal(index.positions[item.id])}" if prefix else item.title
+
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def table_cell(text: str) -> str:
+    """Markdown safe inside a Markdown table cell."""
+    return _UNESCAPED_PIPE.sub("\\|", text).replace("\n", " ")
+
+
+# Characters Python-Markdown reads as markup and lets a backslash escape.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def md_text(value) -> str:
+    """Front-matter or data text as Markdown that shows exactly that text, on one line:
+    Markdown punctuation backslash-escaped, then `<`, `&` and quotes as HTML entities.
+
+    Front matter is text, never markup: a title such as `<img onerror=…>` or
+    `{: onclick=… }` must show literally, wherever it is placed."""
+    one_line = " ".join(str(value).split())
+    return html.escape(_MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line), quote=True)
+
+
+def link(index: ContentIndex, from_path: str, item: model.Item, text: str | None = None) -> str:
+    """A Markdown link to an item; when the text is not the title, the title shows on hover."""
+    label = text if text is not None else item.title
+    hover = "" if label == item.title else ' "' + html.escape(" ".join(item.title.split()), quote=True) + '"'
+    return f"[{table_cell(md_text(label))}]({relative_link(from_path, item.path)}{table_cell(hover)})"
+
+
+def link_by_id(index: ContentIndex, from_path: str, item_id: str, text: str | None = None) -> str:
+    item = index.get(item_id)
+    if item is None:
+        raise KeyError(item_id)
+    return link(index, from_path, item, text)
+
+
+def section_index_path(type_name: str) -> str:
+    return f"{model.TYPES[type_name].folder}/index.md"
