@@ -7,7 +7,7 @@ Chinese ContentErrors naming `mkdocs.yml:line` or `data/tags.yml:line`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 import datetime as dt
 import difflib
@@ -96,6 +96,15 @@ def build_info(project_dir: Path, environ: Mapping[str, str] = os.environ) -> Bu
         epoch = str(int(dt.datetime.now(tz=dt.UTC).timestamp()))
     stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return BuildInfo(date=stamp.date().isoformat(), version=version or "未提交版本", timestamp=stamp)
+
+
+def pin_build_date(environ: MutableMapping[str, str], info: BuildInfo) -> None:
+    """Set SOURCE_DATE_EPOCH to the build date unless it is set: mkdocs dates the sitemap
+    from it, so every build of one commit is byte-identical. (An empty value counts as
+    unset, as in build_info; mkdocs would fail on int("").) The one place it is pinned,
+    for the hooks, the in-process builds of the scripts and their child processes."""
+    if not environ.get("SOURCE_DATE_EPOCH"):
+        environ["SOURCE_DATE_EPOCH"] = str(int(info.timestamp.timestamp()))
 
 
 def audience_marker(audience: str, info: BuildInfo) -> str:

@@ -7,8 +7,8 @@
 内部版不会写进默认的网站目录 site/，也不会替换一个装着公开版的目录（每次构建都会
 写入 kb-audience.txt 说明目录中是哪个版本），除非加上 --replace-public-site。
 
-运行 `mkdocs build --strict`，输出写到网站目录旁边的临时目录。只有构建成功、且
-日志中没有任何 WARNING 或 ERROR 行时，才用两次改名替换网站目录（旧目录先改名为
+在本进程中运行 `mkdocs build --strict`（与离线包、讲义同一个构建入口），输出写到网站目录
+旁边的临时目录。只有构建成功（strict：任何 WARNING 都算失败）时，才用两次改名替换网站目录（旧目录先改名为
 备份，新目录改名到位，再删除备份）；构建失败时原来的网站目录原封不动，退出码 1。
 未设置 SOURCE_DATE_EPOCH 时取最后一次提交的时间，保证同一提交构建结果相同。
 """
@@ -18,24 +18,21 @@ import argparse
 import os
 from pathlib import Path
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 from kb import model
+from kb.gitlog import last_commit
 from kb.settings import AUDIENCE_ENV, AUDIENCE_MARKER, read_audience_marker
 
-from .project import AUDIENCE_LABELS, Project, is_problem_line, load_project, mkdocs_environment, settings_errors, setup_logging
+from .project import AUDIENCE_LABELS, Project, load_project, settings_errors, setup_logging
+from .sitebuild import BuildFailed, build_site, quiet_build_logs
 
 log = setup_logging()
 
 # Files one of which a directory must contain before this script will replace it.
 SITE_MARKERS = ("index.html", "404.html", "sitemap.xml", "search/search_index.json")
-
-
-class BuildFailed(Exception):
-    pass
 
 
 def check_site_dir(site_dir: Path, project: Project) -> None:
@@ -48,25 +45,6 @@ def check_site_dir(site_dir: Path, project: Project) -> None:
             raise BuildFailed(f"{site_dir} 不是普通目录，为安全起见不予替换")
         if any(site_dir.iterdir()) and not any((site_dir / marker).exists() for marker in SITE_MARKERS):
             raise BuildFailed(f"{site_dir} 不是空目录，也不像上一次构建的网站（没有 index.html），为安全起见不予替换")
-
-
-def run_mkdocs(project: Project, output: Path, audience: str) -> list[str]:
-    """Build into `output`; return the WARNING/ERROR lines. Raises BuildFailed on a non-zero exit."""
-    env = mkdocs_environment(project.root, **{AUDIENCE_ENV: audience})
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-               "--config-file", str(project.root / "mkdocs.yml"), "--site-dir", str(output)]
-    problems: list[str] = []
-    with subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, encoding="utf-8", errors="replace") as process:
-        for line in process.stdout:
-            line = line.rstrip("\n")
-            log.info(line)
-            if is_problem_line(line):
-                problems.append(line)
-        returncode = process.wait()
-    if returncode != 0:
-        raise BuildFailed(f"mkdocs build 失败（退出码 {returncode}）")
-    return problems
 
 
 def replace_site(new: Path, site_dir: Path) -> None:
@@ -95,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="网站目录（默认为 mkdocs.yml 中的 site_dir，即 site/）")
     parser.add_argument("--replace-public-site", action="store_true",
                         help="允许把内部版写进默认的网站目录或装着公开版的目录（会替换公开发布的内容）")
+    parser.add_argument("--verbose", action="store_true", help="显示 mkdocs 的全部日志")
     args = parser.parse_args(argv)
+    quiet_build_logs(args.verbose)
     site_dir = (args.site_dir.expanduser().resolve() if args.site_dir else project.site_dir)
     label = AUDIENCE_LABELS[args.audience]
     from_env = os.environ.get(AUDIENCE_ENV, "").strip()
@@ -110,13 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                       "请用 --site-dir 指定内部网站的目录；确实要替换时加 --replace-public-site。")
             return 1
 
-    if not os.environ.get("SOURCE_DATE_EPOCH"):
-        epoch = mkdocs_environment(project.root).get("SOURCE_DATE_EPOCH")
-        if epoch:
-            os.environ["SOURCE_DATE_EPOCH"] = epoch
-            log.info(f"SOURCE_DATE_EPOCH 取最后一次提交的时间：{epoch}")
-        else:
-            log.warning("注意：不是 git 仓库或没有提交记录，构建日期无法固定")
+    if not os.environ.get("SOURCE_DATE_EPOCH") and last_commit(project.root) is None:
+        log.warning("注意：不是 git 仓库或没有提交记录，构建日期无法固定")
 
     broken_settings = settings_errors(project)
     for error in broken_settings:
@@ -136,9 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         os.chmod(work, 0o777 & ~umask)
         log.info(f"正在构建{label}到临时目录 {work} …")
         started = time.monotonic()
-        problems = run_mkdocs(project, work, args.audience)
-        if problems:
-            raise BuildFailed(f"构建日志中有 {len(problems)} 行 WARNING/ERROR")
+        build_site(project, work, args.audience)  # strict: any warning fails it
         if not (work / "index.html").exists():
             raise BuildFailed("构建结果中没有 index.html")
         replace_site(work, site_dir)

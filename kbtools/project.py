@@ -19,7 +19,7 @@ from kb import model
 from kb.budget import within_budget
 from kb.errors import ContentError, ContentErrors
 from kb.loader import Content, load_content
-from kb.settings import BuildInfo, Settings, build_info, load_settings
+from kb.settings import BuildInfo, Settings, build_info, load_settings, pin_build_date
 from kb.site import KnowledgeBase
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -262,10 +262,8 @@ def mkdocs_environment(project_dir: Path = PROJECT_DIR, **extra: str) -> dict[st
     """Environment for a reproducible `mkdocs build`."""
     env = dict(os.environ)
     env.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if not env.get("SOURCE_DATE_EPOCH"):
-        # The same date the build itself would take: the last commit's, never the clock.
-        env["SOURCE_DATE_EPOCH"] = str(int(build_info(project_dir).timestamp.timestamp()))
     env.update(extra)
+    pin_build_date(env, build_info(project_dir, env))
     return env
 
 

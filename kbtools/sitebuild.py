@@ -31,7 +31,7 @@ import time
 
 from kb import model
 from kb.errors import ContentErrors
-from kb.settings import AUDIENCE_ENV, BuildInfo, build_info
+from kb.settings import AUDIENCE_ENV, BuildInfo, build_info, pin_build_date
 from kb.site import KnowledgeBase
 
 from .offline import IFRAME_WORKER_SITE_PATH, find_external_references, vendor_iframe_worker
@@ -98,8 +98,7 @@ def prepare_environment(project: Project, audience: str) -> BuildInfo:
     """Pin SOURCE_DATE_EPOCH (from the last commit unless set) and the audience for the hooks,
     which an in-process mkdocs build reads from the environment as `mkdocs build` does."""
     info = build_info(project.root)
-    if not os.environ.get("SOURCE_DATE_EPOCH"):
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(info.timestamp.timestamp()))
+    pin_build_date(os.environ, info)
     os.environ[AUDIENCE_ENV] = audience
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     return info
@@ -158,21 +157,20 @@ def offline_overrides(project: Project) -> dict:
     return overrides
 
 
-def build_offline_site(project: Project, site_dir: Path, info: BuildInfo, kb: KnowledgeBase | None = None) -> float:
-    """Strict in-process build of the offline variant into `site_dir`; returns seconds taken.
-
-    Afterwards the vendored shim is in place, server-only files are gone, and
-    the output has been checked: nothing loads from outside the folder and
-    every page carries the build line.
-    """
+def build_site(project: Project, site_dir: Path, audience: str, *, overrides: dict | None = None,
+               kb: KnowledgeBase | None = None) -> None:
+    """The one way the tools build the site: `mkdocs build --strict` in this process, with
+    the real mkdocs.yml (plus `overrides`), into `site_dir`. `kb`, when the caller has
+    already loaded and checked the content for this audience, is handed to the hooks so
+    the content is loaded once. BuildFailed if mkdocs fails or warns."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    started = time.monotonic()
+    prepare_environment(project, audience)
     try:
         config = load_config(config_file=str(project.root / "mkdocs.yml"), site_dir=str(site_dir),
-                             strict=True, **offline_overrides(project))
+                             strict=True, **(overrides or {}))
         if kb is not None:
             from macros import state  # the hooks take it instead of loading the content again
 
@@ -182,6 +180,18 @@ def build_offline_site(project: Project, site_dir: Path, info: BuildInfo, kb: Kn
         # The reasons were logged above; mkdocs' own summary is English ("Aborted with …").
         raise BuildFailed(f"网站构建失败（{error}）。请按上面的提示修改后重试，"
                           "也可先运行 python scripts/check.py") from None
+
+
+def build_offline_site(project: Project, site_dir: Path, info: BuildInfo, kb: KnowledgeBase | None = None) -> float:
+    """Strict in-process build of the offline variant into `site_dir`; returns seconds taken.
+
+    Afterwards the vendored shim is in place, server-only files are gone, and
+    the output has been checked: nothing loads from outside the folder and
+    every page carries the build line.
+    """
+    started = time.monotonic()
+    build_site(project, site_dir, os.environ.get(AUDIENCE_ENV) or model.DEFAULT_AUDIENCE,
+               overrides=offline_overrides(project), kb=kb)
     vendor_iframe_worker(site_dir)
     for name in SERVER_ONLY_FILES:
         (site_dir / name).unlink(missing_ok=True)

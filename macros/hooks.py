@@ -65,10 +65,7 @@ def on_config(config):
             PROJECT_DIR, docs_dir=config.docs_dir, site_name=config.site_name, extra=config.extra,
             reviewed_assets=[*config.extra_css, *config.extra_javascript],
         )
-        # mkdocs dates the sitemap from SOURCE_DATE_EPOCH; pinning it to the commit keeps builds
-        # reproducible. (An empty value counts as unset, as in build_info; mkdocs would fail on int("").)
-        if not os.environ.get("SOURCE_DATE_EPOCH"):
-            os.environ["SOURCE_DATE_EPOCH"] = str(int(settings.info.timestamp.timestamp()))
+        engine.settings.pin_build_date(os.environ, settings.info)
         # A script that has just loaded and checked this content hands it over (state.offer),
         # so a bundle or handout build loads it once.
         kb = engine.state.take_offered(settings) or engine.site.KnowledgeBase.load(settings)

@@ -69,7 +69,7 @@ def test_serve_rebuilds_on_page_engine_and_macros_edits(served):
     edit(project / "docs" / "problems" / "problem-01.md", "重业务，轻清廉建设。", "改过的表现。")
     wait_for(url, "改过的表现")
 
-    edit(project / "kb" / "render.py", '"## 关联内容 {#kb-relations}"', '"## 关联条目一览 {#kb-relations}"')
+    edit(project / "kb" / "item_page.py", '"## 关联内容 {#kb-relations}"', '"## 关联条目一览 {#kb-relations}"')
     wait_for(url, "关联条目一览")
 
     edit(project / "macros" / "__init__.py",

@@ -11,8 +11,11 @@ import subprocess
 import sys
 import textwrap
 
+from kbtools.project import ENGINE_PARTS
+
 REPO = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ("mkdocs.yml", "kb", "kbtools", "macros", "data", "vendor", "scripts")
+# What a build needs (the list the tools use for their own copies), plus the tools themselves.
+PROJECT_PARTS = (*ENGINE_PARTS, "kbtools", "scripts")
 
 
 @dataclass
