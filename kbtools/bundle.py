@@ -30,7 +30,7 @@ from kb import model
 from kb.settings import BuildInfo
 
 from .offline import make_reproducible_zip
-from .project import AUDIENCE_LABELS, Project, setup_logging
+from .project import AUDIENCE_LABELS, load_project, setup_logging
 from .sitebuild import BuildFailed, build_offline_site, human_size, parse_arguments, prepare_build
 
 log = setup_logging()
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                            "培训专题编号：离线包打开时直接进入该专题页", argv)
     output = args.output
 
-    project = Project.load()
+    project = load_project()
     label = AUDIENCE_LABELS[args.audience]
     started = time.monotonic()
     try:

@@ -32,7 +32,7 @@ from kb.site import KnowledgeBase
 
 from . import offline
 from .handout_html import extract_article, rewrite_fragment, stylesheets
-from .project import AUDIENCE_LABELS, Project, setup_logging
+from .project import AUDIENCE_LABELS, load_project, setup_logging
 from .sitebuild import BuildFailed, build_offline_site, human_size, parse_arguments, prepare_build
 
 log = setup_logging()
@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                            "培训专题编号；不给则收入全部条目", argv)
     output = args.output
 
-    project = Project.load()
+    project = load_project()
     label = AUDIENCE_LABELS[args.audience]
     started = time.monotonic()
     try:
