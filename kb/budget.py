@@ -13,8 +13,16 @@ from typing import TypeVar
 
 from .errors import ContentError
 
-MARKDOWN_SECONDS = 10.0
+# A page's budget grows with its length, so that the whole build stays within a fixed
+# factor of what its content needs: ordinary Markdown converts at well over a megabyte a
+# second here, the budget allows 10,000 characters a second on top of one second.
+BASE_SECONDS = 1.0
+CHARS_PER_SECOND = 10_000
 T = TypeVar("T")
+
+
+def seconds_for(size: int) -> float:
+    return BASE_SECONDS + size / CHARS_PER_SECOND
 
 
 class BudgetExceeded(Exception):
@@ -41,13 +49,15 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def within_budget(convert: Callable[[], T], *, path: str, line: int, seconds: float = MARKDOWN_SECONDS) -> T:
-    """`convert()`, or a ContentError if it runs out of time or recursion depth."""
+def within_budget(convert: Callable[[], T], *, path: str, line: int, size: int) -> T:
+    """`convert()` of a text of `size` characters, or a ContentError if it runs out of time
+    (seconds_for(size)) or recursion depth."""
+    seconds = seconds_for(size)
     try:
         with time_limit(seconds):
             return convert()
     except BudgetExceeded:
-        raise ContentError(path, line, f"页面转换为网页超过 {seconds:g} 秒，已停止",
+        raise ContentError(path, line, f"页面转换为网页超过 {seconds:.1f} 秒，已停止",
                            "请检查页面中是否有大量连续的方括号、星号、反引号或尖括号；长的内容请拆成几个页面") from None
     except RecursionError:
         raise ContentError(path, line, "页面中的列表、引用或 HTML 标签嵌套过深，无法转换为网页",

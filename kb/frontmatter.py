@@ -22,6 +22,8 @@ _CLOSING = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
 # Limits on front matter, checked on the YAML event stream before anything is built
 # from it, so that an alias bomb or deep nesting cannot hang or crash the loader.
 MAX_DEPTH = 8
+# Explicit YAML tags an editor might write (`!!str 2024`); any other (`!!python/…`, `!x`) is refused.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 MAX_SCALAR_CHARS = 5_000
 
 _FULLWIDTH_COLON_KEY = re.compile(r"^\s*(?:-\s*)?[A-Za-z_][\w-]*\s*：")
@@ -72,6 +74,7 @@ def decode_source(data: bytes, path: str) -> str:
         data = data[3:]
     try:
         text = data.decode("utf-8")
+        _refuse_control_characters(text, path)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         guess = ""
@@ -82,6 +85,20 @@ def decode_source(data: bytes, path: str) -> str:
             pass
         raise ContentError(path, line, f"文件不是 UTF-8 编码{guess}", "请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Characters no page needs and several readers refuse: PyYAML stops with a ReaderError,
+# openpyxl cannot write them into the ledger, browsers drop them from URLs (a way to hide
+# `javascript:`). Tab, line feed and carriage return are text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refuse_control_characters(text: str, path: str, first_line: int = 1) -> None:
+    match = CONTROL_CHARACTERS.search(text)
+    if match:
+        line = first_line + text.count("\n", 0, match.start())
+        raise ContentError(path, line, f"含有看不见的控制字符（U+{ord(match.group(0)):04X}）",
+                           "通常是从其他软件复制时带进来的；请删除这一行中看不见的字符，或重新输入这一行")
 
 
 def split_front_matter(text: str, path: str) -> tuple[list[str] | None, str, int]:
@@ -125,6 +142,10 @@ def check_yaml_shape(text: str, path: str, first_line: int) -> None:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise ContentError(path, line, "front matter 中不能使用 YAML 的锚点（&）和别名（*）",
                                    "请把值直接写出来；值以 & 或 * 开头时请用英文双引号括起来")
+            tag = getattr(event, "tag", None)
+            if tag and tag not in _PLAIN_TAGS:
+                raise ContentError(path, line, f"front matter 中不能使用 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}",
+                                   "请把值直接写成文字")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -136,8 +157,12 @@ def check_yaml_shape(text: str, path: str, first_line: int) -> None:
                     raise ContentError(path, line, "front matter 中不能使用 YAML 的合并键 <<", "请把值直接写出来")
                 if len(event.value) > MAX_SCALAR_CHARS:
                     raise ContentError(path, line, f"front matter 中的值超过 {MAX_SCALAR_CHARS} 个字符", "长的内容请写在正文中")
+                # A double-quoted value can spell one with an escape ("\x1b").
+                _refuse_control_characters(event.value, path, line)
     except yaml.MarkedYAMLError:
         return  # reported with its line by the parse that follows
+    except yaml.YAMLError as error:
+        raise ContentError(path, first_line, f"front matter 不是有效的 YAML：{error}", "请检查缩进和冒号") from None
 
 
 def check_mkdocs_reads_it(text: str, path: str, first_line: int) -> None:

@@ -14,7 +14,7 @@ from pymdownx.slugs import slugify
 
 from .errors import ContentError
 from .loader import Content
-from .markdown_text import headings, link_targets
+from .markdown_text import headings, link_targets, prose_lines
 
 SLUGIFY = slugify(case="lower")
 # Anchors every item page gets from the renderers.
@@ -34,8 +34,10 @@ def page_anchors(body: str) -> set[str]:
         else:
             counts[slug] = 0
         anchors.add(slug)
-    anchors.update(_EXPLICIT_ID.findall(body))
-    anchors.update(_HTML_ID.findall(body))
+    # Ids written in code blocks or inline code are text, not anchors.
+    prose = "\n".join(line for _, line in prose_lines(body))
+    anchors.update(_EXPLICIT_ID.findall(prose))
+    anchors.update(_HTML_ID.findall(prose))
     return anchors
 
 

@@ -125,6 +125,9 @@ def _file_error(path: Path, rel: str, reviewed_assets: frozenset[str]) -> Conten
     if not _SAFE_PATH.match(rel):
         return ContentError(rel, None, "文件名或目录名含有空格、中文或特殊符号", "请只用小写英文字母、数字和减号命名，例如 problem-05.md")
     suffix = path.suffix.lower()
+    if suffix == ".md" and path.suffix != ".md":
+        # mkdocs renders NAME.MD as a page, but the loader reads only .md: it would bypass every check.
+        return ContentError(rel, None, f"扩展名必须是小写的 .md，不能是 {path.suffix}", "请把文件改名为小写 .md")
     if suffix in model.OTHER_MARKDOWN_SUFFIXES:
         return ContentError(rel, None, f"Markdown 页面的扩展名必须是 .md，不能是 {suffix}", "请把文件改名为 .md")
     if suffix == ".md":
@@ -180,6 +183,10 @@ def _build_item(page: Page, content: Content) -> None:
         value = _check_field(fspec, meta[name], page, content)
         if value is not None:
             fields[name] = value
+    title = fields.get("title")
+    if spec.title_max_chars and title and len(title) > spec.title_max_chars:
+        _err(content, page, lines.get("title"), f"{spec.label}的标题不能超过 {spec.title_max_chars} 个字",
+             "术语会在每个页面中查找并标注，请写术语本身，解释写在 definition 中")
     item_id = fields.get("id")
     if item_id is not None:
         if not model.ID_PATTERN.match(item_id):
@@ -348,9 +355,15 @@ def _check_field(fspec: model.FieldSpec, value, page: Page, content: Content):
             _err(content, page, line, f"{fspec.name}（{fspec.label}）应为列表，每项一行", f"例如 {fspec.name}: [第一项, 第二项]，或每项单独一行、以“  - ”开头")
             return None
         values = [str(v).strip() for v in value]
+        if fspec.max_items and len(values) > fspec.max_items:
+            _err(content, page, line, f"{fspec.name}（{fspec.label}）最多写 {fspec.max_items} 项", "只写报告或公开资料中确实用到的")
+            return None
         for index, text in enumerate(values):
+            item_line = page.source.item_lines.get((fspec.name, index), line)
             if any(marker in text for marker in TEMPLATE_MARKERS):
-                _err(content, page, page.source.item_lines.get((fspec.name, index), line), f"{fspec.name} 中不能出现 {{{{、{{% 或 {{#")
+                _err(content, page, item_line, f"{fspec.name} 中不能出现 {{{{、{{% 或 {{#")
+            if fspec.max_chars and len(text) > fspec.max_chars:
+                _err(content, page, item_line, f"{fspec.name}（{fspec.label}）的每一项不能超过 {fspec.max_chars} 个字", "写术语的简短说法")
         return values
     raise AssertionError(fspec.kind)
 

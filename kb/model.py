@@ -80,6 +80,9 @@ class FieldSpec:
     hint: str = ""  # the comment new.py writes above the key
     example: str = ""  # the commented-out example new.py writes for an optional key
     in_header: bool = False  # shown in the fact line at the top of the item's page
+    # Bounds on what the engine scans for on every page (glossary terms and their aliases).
+    max_chars: int = 0
+    max_items: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ class TypeSpec:
     callout_field: str = ""
     # A training session gathers other items: its page lists them, and tag listings leave it out.
     gathers_items: bool = False
+    # Glossary terms are looked for on every page: their titles stay short.
+    title_max_chars: int = 0
 
     @property
     def numbered(self) -> bool:
@@ -145,6 +150,10 @@ POLICY_KINDS = ("规定", "文件", "会议精神", "专项行动", "工作机�
 MEASURE_STATUSES = ("未开始", "整改中", "已完成", "长期坚持")
 
 _POINTS = "每条一行，以“- ”开头。"
+# A glossary term and each alias is marked wherever it occurs on any page, so their length
+# and number bound the cost of every page (a 5,000-character alias made marking take a minute).
+TERM_MAX_CHARS = 30
+TERM_MAX_ALIASES = 20
 
 TYPES: dict[str, TypeSpec] = {
     spec.name: spec
@@ -201,7 +210,7 @@ TYPES: dict[str, TypeSpec] = {
             fields=(
                 FieldSpec("definition", "line", required=True, label="释义", hint="释义：一句话，显示在术语表和鼠标提示中。"),
                 FieldSpec("aliases", "list[line]", label="别称", hint="别称（可选）：报告中出现的其他叫法。",
-                          example="[别称一, 别称二]"),
+                          example="[别称一, 别称二]", max_chars=TERM_MAX_CHARS, max_items=TERM_MAX_ALIASES),
             ),
             section_specs=(
                 SectionSpec("释义", "用几句话解释这个术语，只写公开资料中的说法。", required=False),
@@ -209,6 +218,7 @@ TYPES: dict[str, TypeSpec] = {
             ),
             id_example="term-yigang-shuangze",
             callout_field="definition",
+            title_max_chars=TERM_MAX_CHARS,
         ),
         TypeSpec(
             "session", "培训专题", "sessions",

@@ -68,6 +68,10 @@ ALLOWED_CLASS = re.compile(
 _TABLE_ALIGN = re.compile(r"^\s*text-align:\s*(?:left|center|right);?\s*$")
 # Ids that Material's own page elements use (`__drawer`, `__search`…) would be clobbered.
 _RESERVED_ID = re.compile(r"^__(?!codelineno-|span-)")
+# Ids end up outside the page body too: Material prints the table of contents' links
+# (`href="#{{ id }}"`) without escaping, so an id is letters, digits, `-`, `_` and the
+# `:` of footnotes (fn:1), nothing that could close an attribute or open a tag.
+SAFE_ID = re.compile(r"^[\w\-:]+$")
 # What browsers strip from a URL before reading its scheme: C0 controls and spaces at
 # either end, tabs and newlines anywhere.
 _URL_STRIP = "".join(chr(c) for c in range(0x21))
@@ -132,7 +136,7 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
     if attribute == "href":
         return value if is_allowed_link(value) else None
     if attribute == "id":
-        return None if _RESERVED_ID.match(value) else value
+        return value if SAFE_ID.match(value) and not _RESERVED_ID.match(value) else None
     if element == "input" and attribute == "type":
         return value if value.lower() == "checkbox" else None
     return value
@@ -221,6 +225,10 @@ def _attribute_differences(kept: str, cleaned: str) -> list[Finding]:
                 shown = value if len(value) <= 60 else value[:60] + "…"
                 what = "链接地址" if name == "href" else "资源地址（只能引用本站内的相对路径）"
                 findings.setdefault(f"{name}:{value}", Finding(f"不允许的{what}“{shown}”（在 <{tag}> 上）", (value.strip(_URL_STRIP)[:40], value.strip(_URL_STRIP)[:12])))
+            elif name == "id" and not SAFE_ID.match(value):
+                shown = value if len(value) <= 40 else value[:40] + "…"
+                findings.setdefault(f"id:{value}", Finding(f"id“{shown}”只能由文字、数字、减号和下划线组成（在 <{tag}> 上）",
+                                                            (f"#{value[:20]}", value[:20], "id=")))
             else:
                 findings.setdefault(f"attr:{name}", Finding(f"不允许的 HTML 属性 {name}（在 <{tag}> 上）", (f"{name}=", value[:40], f"#{value[:40]}", name)))
     return list(findings.values())

@@ -18,6 +18,7 @@ import yaml
 
 from . import model
 from .errors import ContentError, ContentErrors
+from .frontmatter import CONTROL_CHARACTERS
 from .gitlog import last_commit
 
 AUDIENCE_ENV = "KB_AUDIENCE"
@@ -161,7 +162,7 @@ def _org(extra: Mapping | None, lines: dict[tuple[str, ...], int], errors: list[
             hint = f"是不是想写 {close[0]}？" if close else ""
             errors.append(ContentError(CONFIG_FILE, line, f"extra.org 中有未知的名称“{name}”",
                                        f"{hint}可用的名称：{'、'.join(model.REDACTION_DEFAULTS)}"))
-        elif not isinstance(value, str) or not value.strip() or "\n" in value:
+        elif not isinstance(value, str) or not value.strip() or "\n" in value or CONTROL_CHARACTERS.search(value):
             errors.append(ContentError(CONFIG_FILE, line, f"extra.org.{name} 没有填写或不是一行文字",
                                        f"请填写名称并用英文双引号括起来（例如 {name}: \"××\"），或删除这一行以使用默认的“{model.REDACTION_DEFAULTS[name]}”"))
         elif any(marker in value for marker in ("{{", "{%", "{#")):
@@ -191,6 +192,9 @@ def _tags(path: Path, errors: list[ContentError]) -> dict[str, str]:
         errors.append(ContentError(TAGS_FILE, mark.line + 1 if mark else None, f"不是有效的 YAML（{error.problem or error.context}）",
                                    "每行写成 标签: 说明（半角冒号后加空格）；说明里有冒号时用英文双引号括起来"))
         return {}
+    except yaml.YAMLError as error:  # e.g. a control character the YAML reader refuses
+        errors.append(ContentError(TAGS_FILE, None, f"不是有效的 YAML（{error}）", "请删除看不见的字符，每行写成 标签: 说明"))
+        return {}
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
@@ -203,7 +207,9 @@ def _tags(path: Path, errors: list[ContentError]) -> dict[str, str]:
             errors.append(ContentError(TAGS_FILE, line, "每个标签只能有一行文字说明", "写成 标签: 说明"))
             continue
         tag, description = key_node.value.strip(), value_node.value.strip()
-        if not tag or "\n" in tag or any(marker in tag for marker in ("{{", "{%", "{#", "[", "]", ",")):
+        if CONTROL_CHARACTERS.search(tag + description):
+            errors.append(ContentError(TAGS_FILE, line, "含有看不见的控制字符", "请删除这一行中看不见的字符，或重新输入这一行"))
+        elif not tag or "\n" in tag or any(marker in tag for marker in ("{{", "{%", "{#", "[", "]", ",")):
             errors.append(ContentError(TAGS_FILE, line, f"标签名“{tag}”不能为空，也不能含有方括号、逗号或 {{{{", "标签名用简短的中文词语"))
         elif tag in tags:
             errors.append(ContentError(TAGS_FILE, line, f"标签“{tag}”重复登记", "同一个标签只写一行"))

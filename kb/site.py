@@ -80,6 +80,11 @@ class KnowledgeBase:
         errors += check_links(self.content, excluded=excluded, generated=frozenset(EXPORT_FILES))
         return errors
 
+    def body_line(self, path: str) -> int:
+        """The file line where a page's body starts (errors about the whole body point there)."""
+        page = self.content.pages.get(path)
+        return page.source.body_line if page else 1
+
     def page_markdown(self, path: str) -> str:
         """The page's Markdown as the loader read it: the body after the front matter."""
         return self.content.pages[path].source.body

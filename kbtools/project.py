@@ -202,11 +202,14 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
             # same budget), then the glossary marks and the sanitizer; whatever the build
             # would refuse, check.py reports.
             try:
-                page_html = within_budget(functools.partial(to_html, markdown), path=path, line=page.source.body_line)
+                page_html = within_budget(functools.partial(to_html, markdown), path=path, line=page.source.body_line,
+                                          size=len(markdown))
+                _, unsafe = within_budget(
+                    functools.partial(kb.finish_html, path, page_html, functools.partial(_relative_url, page=path), _page_url(path)),
+                    path=path, line=page.source.body_line, size=len(page_html))
             except ContentError as error:
                 add(error, audience)
                 continue
-            _, unsafe = kb.finish_html(path, page_html, lambda target, here=path: _relative_url(target, here), _page_url(path))
             for error in unsafe:
                 add(error, audience)
     if content is None:

@@ -113,11 +113,11 @@ def _render_within_budget(page, kb) -> None:
     error with the page's name, collected with the others (not a hang or a traceback)."""
     render = page.render
     path = page.file.src_uri
-    first_line = kb.content.pages[path].source.body_line if path in kb.content.pages else 1
 
     def render_within_budget(config, files):
         try:
-            engine.budget.within_budget(lambda: render(config, files), path=path, line=first_line)
+            engine.budget.within_budget(lambda: render(config, files), path=path, line=kb.body_line(path),
+                                        size=len(page.markdown or ""))
         except engine.errors.ContentError as error:
             engine.state.page_errors.append(error)
             page.content = ""
@@ -128,10 +128,15 @@ def _render_within_budget(page, kb) -> None:
 def on_page_content(html, page, config, files):
     kb = engine.state.current()
 
-    def href_for(path):
-        return get_relative_url(files.get_file_from_path(path).url, page.url)
+    def href_for(target):
+        return get_relative_url(files.get_file_from_path(target).url, page.url)
 
-    cleaned, errors = kb.finish_html(page.file.src_uri, html, href_for, page.url)
+    path = page.file.src_uri
+    try:
+        cleaned, errors = engine.budget.within_budget(lambda: kb.finish_html(path, html, href_for, page.url),
+                                                      path=path, line=kb.body_line(path), size=len(html))
+    except engine.errors.ContentError as error:
+        cleaned, errors = "", [error]
     engine.state.page_errors.extend(errors)
     if not isinstance(page.meta.get("title"), Markup) and page.title:
         # A title taken from the page's first heading is text too.
