@@ -6,7 +6,6 @@ editor who barely knows YAML can follow.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import datetime as dt
 import re
 
 import yaml
@@ -131,11 +130,21 @@ def split_front_matter(text: str, path: str) -> tuple[list[str] | None, str, int
     raise ContentError(path, 1, "front matter 没有结束的 --- 行", "在最后一个“键: 值”行之后加一行 ---，再写正文")
 
 
-def check_yaml_shape(text: str, path: str, first_line: int) -> None:
+_RESOLVER = yaml.resolver.Resolver()
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def check_yaml_shape(text: str, path: str, first_line: int) -> ContentError | None:
     """Refuse anchors, aliases, merge keys, deep nesting and huge values before the YAML
     is composed: PyYAML would expand an alias bomb into gigabytes and recurse on deep
-    nesting. Front matter needs none of these."""
+    nesting. Front matter needs none of these.
+
+    Returns the first value mkdocs could not read: mkdocs parses front matter again with
+    PyYAML's SafeLoader, which reads plain dates as dates and fails on one that does not
+    exist (2026-02-30); it then shows the front matter as page text. The loader reports
+    it (unless a field check names the same line first), so both readings agree."""
     depth = 0
+    unreadable = None
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             line = first_line + event.start_mark.line
@@ -159,43 +168,25 @@ def check_yaml_shape(text: str, path: str, first_line: int) -> None:
                     raise ContentError(path, line, f"front matter 中的值超过 {MAX_SCALAR_CHARS} 个字符", "长的内容请写在正文中")
                 # A double-quoted value can spell one with an escape ("\x1b").
                 _refuse_control_characters(event.value, path, line)
+                if unreadable is None and event.style is None and _is_impossible_date(event.value):
+                    unreadable = ContentError(path, line, f"“{event.value}”看起来像日期，但不是有效日期",
+                                              "请写成有效的年-月-日，或用英文双引号把它括起来")
     except yaml.MarkedYAMLError:
-        return  # reported with its line by the parse that follows
+        return None  # reported with its line by the parse that follows
     except yaml.YAMLError as error:
         raise ContentError(path, first_line, f"front matter 不是有效的 YAML：{error}", "请检查缩进和冒号") from None
+    return unreadable
 
 
-def check_mkdocs_reads_it(text: str, path: str, first_line: int) -> None:
-    """mkdocs parses front matter again with PyYAML's SafeLoader, which reads dates as
-    dates; where it fails it silently shows the front matter as page text. Whatever it
-    cannot read is refused here, so both readings agree."""
+def _is_impossible_date(value: str) -> bool:
+    """A plain value SafeLoader reads as a timestamp, and fails to (2026-02-30)."""
+    if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _TIMESTAMP_TAG:
+        return False
     try:
-        data = yaml.load(text + "\n", Loader=yaml.SafeLoader)
-    except ValueError as error:
-        bad = _first_invalid_date(text, first_line)
-        if bad:
-            line, value = bad
-            raise ContentError(path, line, f"“{value}”看起来像日期，但不是有效日期", "请写成有效的年-月-日，或用英文双引号把它括起来") from None
-        raise ContentError(path, first_line, f"front matter 中有无法读取的值：{error}", "请用英文双引号把这个值括起来") from None
-    except yaml.YAMLError as error:
-        raise ContentError(path, first_line, f"front matter 不是有效的 YAML：{error}", "请检查缩进和冒号") from None
-    if not isinstance(data, dict):
-        raise ContentError(path, first_line, "front matter 必须是“键: 值”的列表", "每行写成 键: 值，例如 title: 标题")
-
-
-_UNQUOTED_DATE = re.compile(r"(?<![\w\"'-])(\d{4}-\d{1,2}-\d{1,2})(?![\w\"'-])")
-
-
-def _first_invalid_date(text: str, first_line: int) -> tuple[int, str] | None:
-    """The first unquoted year-month-day that is no real date (2026-02-30), which
-    PyYAML's SafeLoader fails on."""
-    for offset, line in enumerate(text.split("\n")):
-        for match in _UNQUOTED_DATE.finditer(line):
-            try:
-                dt.date(*map(int, match.group(1).split("-")))
-            except ValueError:
-                return first_line + offset, match.group(1)
-    return None
+        yaml.SafeLoader("").construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP_TAG, value))
+    except ValueError:
+        return True
+    return False
 
 
 def _reject_second_front_matter(lines: list[str], closing: int, path: str) -> None:
@@ -224,7 +215,7 @@ def parse_front_matter(meta_lines: list[str], path: str, first_line: int = 2) ->
     text = "\n".join(meta_lines)
     if not text.strip():
         return page
-    check_yaml_shape(text, path, first_line)
+    page.unreadable_by_mkdocs = check_yaml_shape(text, path, first_line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -249,10 +240,6 @@ def parse_front_matter(meta_lines: list[str], path: str, first_line: int = 2) ->
         if isinstance(value_node, yaml.SequenceNode):
             for index, child in enumerate(value_node.value):
                 page.item_lines[(key, index)] = first_line + child.start_mark.line
-    try:
-        check_mkdocs_reads_it(text, path, first_line)
-    except ContentError as error:
-        page.unreadable_by_mkdocs = error
     return page
 
 
