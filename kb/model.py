@@ -297,6 +297,10 @@ GROUP_ORDER = (
     "相关政策", "依据和引用的政策", "相关术语", CITED_BY_LABEL,
 )
 
+# The order a reader meets the types in printed material: the report, what it praises,
+# what it finds, what it asks for, then the policies and terms behind them.
+READING_ORDER = ("report", "practice", "problem", "measure", "policy", "term")
+
 # Front matter keys allowed on pages that are not typed items (home, guides,
 # section index pages).
 UNTYPED_KEYS = ("title", "audience", "tags") + THEME_KEYS

@@ -39,7 +39,6 @@ log = setup_logging()
 
 HANDOUT_FILE = "kb-handout.html"  # written at the site root, so the site's CSS paths work
 # Reading order of the parts: the report, what it found, what to do, then reference material.
-PART_ORDER = ("report", "practice", "problem", "measure", "policy", "term")
 MAX_PASSES = 3
 
 HANDOUT_CSS = """
@@ -99,13 +98,13 @@ def shift_headings(fragment: str, by: int = 1) -> str:
 
 def collect_sections(kb: KnowledgeBase, session: model.Item | None) -> tuple[Section | None, list[tuple[str, list[Section]]]]:
     items = kb.index.session_items(session) if session else [
-        i for t in PART_ORDER for i in kb.index.of_type(t)]
+        i for t in model.READING_ORDER for i in kb.index.of_type(t)]
     parts = []
-    for type_name in PART_ORDER:
+    for type_name in model.READING_ORDER:
         group = [Section(i) for i in items if i.type == type_name]
         if group:
             parts.append((type_name, group))
-    extra = [i for i in items if i.type not in PART_ORDER]
+    extra = [i for i in items if i.type not in model.READING_ORDER]
     if extra:  # a session may list another session; show it last rather than lose it
         parts.append(("session", [Section(i) for i in extra]))
     return (Section(session) if session else None), parts
