@@ -25,8 +25,9 @@ def seconds_for(size: int) -> float:
     return BASE_SECONDS + size / CHARS_PER_SECOND
 
 
-class BudgetExceeded(Exception):
-    pass
+class BudgetExceeded(BaseException):
+    """A BaseException, so that the `except Exception:` blocks inside Python-Markdown's
+    extensions cannot swallow it (the timer fires once)."""
 
 
 @contextlib.contextmanager
@@ -41,12 +42,17 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise BudgetExceeded()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            # Restored even if the alarm fires just here; an outer timer keeps running.
+            signal.signal(signal.SIGALRM, previous)
+            if outer_delay:
+                signal.setitimer(signal.ITIMER_REAL, outer_delay)
 
 
 def within_budget(convert: Callable[[], T], *, path: str, line: int, size: int) -> T:

@@ -21,8 +21,9 @@ _CLOSING = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
 # Limits on front matter, checked on the YAML event stream before anything is built
 # from it, so that an alias bomb or deep nesting cannot hang or crash the loader.
 MAX_DEPTH = 8
-# Explicit YAML tags an editor might write (`!!str 2024`); any other (`!!python/…`, `!x`) is refused.
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+# The one explicit YAML tag an editor might write (`!!str 2024`, which keeps 2024 text);
+# any other (`!!python/…`, `!!int abc`, `!x`) is refused: every value here is text or a list.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map")}
 MAX_SCALAR_CHARS = 5_000
 
 _FULLWIDTH_COLON_KEY = re.compile(r"^\s*(?:-\s*)?[A-Za-z_][\w-]*\s*：")
@@ -229,6 +230,8 @@ def parse_front_matter(meta_lines: list[str], path: str, first_line: int = 2) ->
         raise ContentError(path, line, f"front matter 不是有效的 YAML：{_explain_yaml(error)}", _yaml_hint(error)) from None
     except yaml.YAMLError as error:
         raise ContentError(path, first_line, f"front matter 不是有效的 YAML：{error}", "请检查缩进和冒号") from None
+    except (ValueError, KeyError, TypeError) as error:  # a value PyYAML's constructors reject
+        raise ContentError(path, first_line, f"front matter 中有无法读取的值（{error}）", "请用英文双引号把这个值括起来") from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):

@@ -50,7 +50,7 @@ def resolve_target(from_path: str, target: str) -> str | None:
     # characters and spaces at the ends and tabs or newlines inside dropped. A target
     # with a scheme then shows as one (`jav&#x61;script&#58;…`) and is left to the
     # sanitizer, which decides what may be linked.
-    target = re.sub(r"[\t\n\r]", "", html.unescape(target)).strip("".join(map(chr, range(0x21))))
+    target = re.sub(r"[\t\n\r]", "", html.unescape(target)).strip("".join(map(chr, range(0x21)))).replace("\\", "/")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("//"):
         return None

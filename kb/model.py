@@ -24,7 +24,7 @@ SEARCH_KEYS = ("exclude",)
 
 # Files other than pages that docs/ may hold. Everything in docs/ is published as it
 # is, so only types that cannot run script in a browser are allowed; stylesheets and
-# scripts only in the project's own reviewed assets folder.
+# scripts only where mkdocs.yml lists them (extra_css, extra_javascript: reviewed).
 STATIC_FILE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".doc", ".docx",
                                ".xls", ".xlsx", ".ppt", ".pptx", ".csv", ".txt"})
 ASSETS_FOLDER = "assets"
@@ -308,6 +308,15 @@ UNTYPED_KEYS = ("title", "audience", "tags") + THEME_KEYS
 
 def type_spec(name: str) -> TypeSpec | None:
     return TYPES.get(name)
+
+
+def known_type(name: object) -> TypeSpec:
+    """The spec of a type name a page passes to a macro; a ValueError in Chinese otherwise
+    (the template sandbox shows it with the page's line)."""
+    spec = TYPES.get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise ValueError(f"未知的类型“{name}”，可选值：{'、'.join(TYPES)}")
+    return spec
 
 
 def allowed_keys(spec: TypeSpec) -> set[str]:

@@ -84,6 +84,12 @@ def normalize_url(value: str) -> str:
     return _URL_INNER.sub("", value.strip(_URL_STRIP)).replace("\\", "/")
 
 
+def _names_a_host(url: str) -> bool:
+    """`//host/x` (and `\\\\host\\x`, read the same): from an offline bundle on file://
+    a link to it opens a Windows share, which sends the reader's login hash to that host."""
+    return url.startswith("//")
+
+
 def is_site_local(value: str) -> bool:
     """A resource URL that stays inside the site folder: relative, no scheme, no host,
     not rooted (a rooted path leaves the folder of an offline bundle)."""
@@ -103,13 +109,16 @@ def sources_outside(cleaned_html: str, page_url: str) -> list[Finding]:
     for match in _SOURCE_ATTRIBUTE.finditer(cleaned_html):
         source = html.unescape(match.group(1))
         path = unquote(urlsplit(normalize_url(source)).path)
-        if posixpath.normpath(posixpath.join(base or ".", path)).startswith(".."):
+        resolved = posixpath.normpath(posixpath.join(base or ".", path))
+        if resolved == ".." or resolved.startswith("../"):
             findings.append(Finding(f"资源地址“{source[:60]}”指向网站目录之外", (source[:40], path.rsplit("/", 1)[-1] or path)))
     return findings
 
 
 def is_allowed_link(value: str) -> bool:
     url = normalize_url(value)
+    if _names_a_host(url):
+        return False
     match = _SCHEME.match(url)
     return match is None or match.group(1).lower() in LINK_SCHEMES
 
@@ -150,12 +159,15 @@ _STRICT = nh3.Cleaner(
 # Keeps every attribute and URL of allowed elements; the difference to _STRICT is what it removes.
 _KNOWN_SCHEMES = {"http", "https", "mailto", "javascript", "vbscript", "data", "file", "ftp", "tel", "blob", "about"}
 _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 # Starts only where a word starts: otherwise a long run of letters is rescanned from every letter.
 _ANY_SCHEME = re.compile(r"(?<![a-zA-Z0-9+.\-])([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
 def _keeping(page_html: str) -> nh3.Cleaner:
-    schemes = _KNOWN_SCHEMES | {m.lower() for m in _ANY_SCHEME.findall(page_html)}
+    # Schemes written with character references (&#102;oo:) count too, or the strict
+    # cleaner would drop such a link without a finding.
+    schemes = _KNOWN_SCHEMES | {m.lower() for text in (page_html, html.unescape(page_html)) for m in _ANY_SCHEME.findall(text)}
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS), attributes={}, generic_attribute_prefixes=set(string.ascii_lowercase),
         url_schemes=schemes, attribute_filter=_keeping_filter, **_COMMON,
@@ -163,8 +175,13 @@ def _keeping(page_html: str) -> nh3.Cleaner:
 
 
 def _keeping_filter(element: str, attribute: str, value: str) -> str | None:
-    # Tooltip text is rewritten, not refused: both cleaners do it, so it is no finding.
-    return tooltip_text(value) if attribute == "title" else value
+    # Tooltip text is rewritten and class lists tidied, not refused: both cleaners do it,
+    # so neither is a finding.
+    if attribute == "title":
+        return tooltip_text(value)
+    if attribute == "class":
+        return " ".join(value.split()) or None
+    return value
 
 
 @dataclass(frozen=True)
@@ -182,7 +199,9 @@ def clean(page_html: str) -> tuple[str, list[Finding]]:
     the page is fine). The returned HTML is safe whatever the findings are."""
     cleaned = _STRICT.clean(page_html)
     findings = []
-    for name in dict.fromkeys(m.lower() for m in _START_TAG.findall(page_html)):
+    # Tags inside comments are text (nh3 drops comments); an unclosed comment runs to the end.
+    outside_comments = _COMMENT.sub("", page_html)
+    for name in dict.fromkeys(m.lower() for m in _START_TAG.findall(outside_comments)):
         if name not in ALLOWED_TAGS:
             findings.append(Finding(f"不允许的 HTML 标签 <{name}>", (f"<{name}", name)))
     kept = _keeping(page_html).clean(page_html)
@@ -227,7 +246,10 @@ def _attribute_differences(kept: str, cleaned: str) -> list[Finding]:
                 findings.setdefault(f"{name}:{value}", Finding(f"不允许的{what}“{shown}”（在 <{tag}> 上）", (value.strip(_URL_STRIP)[:40], value.strip(_URL_STRIP)[:12])))
             elif name == "id" and not SAFE_ID.match(value):
                 shown = value if len(value) <= 40 else value[:40] + "…"
-                findings.setdefault(f"id:{value}", Finding(f"id“{shown}”只能由文字、数字、减号和下划线组成（在 <{tag}> 上）",
+                findings.setdefault(f"id:{value}", Finding(f"id“{shown}”只能由文字、数字、减号、下划线和冒号组成（在 <{tag}> 上）",
+                                                            (f"#{value[:20]}", value[:20], "id=")))
+            elif name == "id":
+                findings.setdefault(f"id:{value}", Finding(f"以两个下划线开头的 id“{value[:40]}”由网站主题保留（在 <{tag}> 上）",
                                                             (f"#{value[:20]}", value[:20], "id=")))
             else:
                 findings.setdefault(f"attr:{name}", Finding(f"不允许的 HTML 属性 {name}（在 <{tag}> 上）", (f"{name}=", value[:40], f"#{value[:40]}", name)))

@@ -17,7 +17,6 @@ import jieba
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 KEYWORDS_FIELD = "keywords"
-SEARCH_FIELDS = {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}, KEYWORDS_FIELD: {"boost": 1.0}}
 
 MAX_REGISTERED_WORD = 6
 

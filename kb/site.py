@@ -131,7 +131,7 @@ class KnowledgeBase:
             "recent_changes": lambda limit=8: tables.recent_changes(i, path, limit, history=self.history),
             "tag_index": _bound(tables.tag_index, i, path),
             "ledger": _bound(tables.ledger, i, path),
-            "count": lambda type_name: len(i.of_type(type_name)),
+            "count": lambda type_name: len(i.of_type(model.known_type(type_name).name)),
         }
         assert set(functions) == set(MACRO_NAMES)
         return templating.bind(functions, org=dict(self.org), site_name=self.site_name, build=self.info.as_dict())

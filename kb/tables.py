@@ -14,7 +14,7 @@ MAX_INDEX_WITH_RELATIONS = 100
 
 def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
     """Table of every visible item of a type: ID, title, key fields, linked relations."""
-    spec = model.TYPES[type_name]
+    spec = model.known_type(type_name)
     items = index.of_type(type_name)
     if not items:
         return f"暂无{model.TYPE_PLURAL_LABELS[type_name]}。"
@@ -169,6 +169,7 @@ def recent_changes(index: ContentIndex, from_path: str, limit: int = 8, *,
 
 
 def item_list(index: ContentIndex, from_path: str, type_name: str) -> str:
+    model.known_type(type_name)
     items = index.of_type(type_name)
     return "\n".join(f"- {link(index, from_path, item)}" for item in items) or f"暂无{model.TYPE_PLURAL_LABELS[type_name]}。"
 

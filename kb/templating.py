@@ -55,7 +55,7 @@ _NODE_NAMES = {
     nodes.BinExpr: "运算符", nodes.UnaryExpr: "运算符", nodes.Compare: "比较", nodes.Concat: "~ 拼接",
     nodes.Getitem: "[…] 取值", nodes.Slice: "切片", nodes.List: "列表", nodes.Tuple: "元组",
     nodes.Dict: "字典", nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
-    nodes.Extends: "extends", nodes.Call: "调用",
+    nodes.Extends: "extends", nodes.Call: "调用", nodes.Const: "数字或 true/false 等值",
 }
 SUBSET_HINT = "页面中只能写 {{ 宏名(参数) }}、{{ org.名称 }}、{{ site_name }}、{{ build.date }}，见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}"
 # Budget of one page's rendering: the macros' output and the time they may take.
@@ -94,7 +94,7 @@ def _describe_node(node: nodes.Node) -> str:
     for kind, name in _NODE_NAMES.items():
         if isinstance(node, kind):
             return name
-    return f"模板语句（{type(node).__name__}）"
+    return "这种模板写法"
 
 
 def _check_output(node, macros, variables, fail) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import logging
 from pathlib import Path
 import random
 import shutil
@@ -24,7 +25,7 @@ from kb import model
 
 from .project import PROJECT_DIR, Project, copy_engine, is_problem_line, load_project, mkdocs_environment, setup_logging
 
-log = setup_logging()
+log = logging.getLogger("kb.scripts")
 
 RESULT_KEYS = ("items", "pages", "build_seconds", "site_mb", "largest_page_kb", "largest_page",
                "search_index_kb", "average_page_kb")
@@ -281,6 +282,7 @@ def run(items: int, seed: int, keep: bool) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    setup_logging()
     parser = argparse.ArgumentParser(description="生成 N 个条目的模拟知识库，用 mkdocs 构建，报告耗时和体积。")
     parser.add_argument("--items", type=int, required=True, help="条目数，例如 100 或 1600")
     parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
@@ -302,6 +304,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{labels[key]}\t{stats[key]}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,10 +15,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from pathlib import Path
 import shutil
-import sys
 import tempfile
 import time
 
@@ -29,7 +29,7 @@ from kb.settings import AUDIENCE_ENV, AUDIENCE_MARKER, read_audience_marker
 from .project import AUDIENCE_LABELS, Project, load_project, settings_errors, setup_logging
 from .sitebuild import BuildFailed, build_site, quiet_build_logs
 
-log = setup_logging()
+log = logging.getLogger("kb.scripts")
 
 # Files one of which a directory must contain before this script will replace it.
 SITE_MARKERS = ("index.html", "404.html", "sitemap.xml", "search/search_index.json")
@@ -65,6 +65,7 @@ def replace_site(new: Path, site_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    setup_logging()
     project = load_project()
     parser = argparse.ArgumentParser(description="安全构建：构建成功后才替换网站目录。")
     parser.add_argument("--audience", choices=model.AUDIENCES, default=model.DEFAULT_AUDIENCE,
@@ -129,6 +130,3 @@ def main(argv: list[str] | None = None) -> int:
     log.info(f"构建成功：{label}已发布到 {site_dir}（用时 {time.monotonic() - started:.1f} 秒）")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

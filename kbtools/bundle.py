@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from pathlib import Path
-import sys
 import tempfile
 import time
 
@@ -33,7 +33,7 @@ from .offline import make_reproducible_zip
 from .project import AUDIENCE_LABELS, load_project, setup_logging
 from .sitebuild import BuildFailed, build_offline_site, human_size, parse_arguments, prepare_build
 
-log = setup_logging()
+log = logging.getLogger("kb.scripts")
 
 SITE_SUBDIR = "site"  # where the site goes in a session bundle
 
@@ -108,6 +108,7 @@ def write_text(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    setup_logging()
     args = parse_arguments("打包培训离线包（zip，解压后双击 index.html 离线浏览）。", ".zip", "输出的 zip 文件，如 培训离线包.zip",
                            "培训专题编号：离线包打开时直接进入该专题页", argv)
     output = args.output
@@ -143,6 +144,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"离线包：{output}（{human_size(size)}）")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+import logging
 from pathlib import Path
 import re
-import sys
 
 from kb.frontmatter import decode_source
 from kb.loader import Content
@@ -22,7 +22,7 @@ from kb.markdown_text import prose_lines
 
 from .project import Project, load_project, settings_errors, setup_logging, validate
 
-log = setup_logging()
+log = logging.getLogger("kb.scripts")
 
 # -- CJK typography -------------------------------------------------------------
 
@@ -129,6 +129,7 @@ def _matches(path: str, prefixes: list[str] | None) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    setup_logging()
     parser = argparse.ArgumentParser(description="检查知识库内容（公开版和内部版），并检查中文排版。")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="只显示这些文件或目录中的问题（默认全部）")
     parser.add_argument("--strict", action="store_true", help="排版提示和待填写内容（TODO）也视为失败")
@@ -171,6 +172,3 @@ def main(argv: list[str] | None = None) -> int:
     log.info(f"检查通过：{len(pages)} 个页面，{items} 个条目{note}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,8 +9,8 @@
 每页页脚有构建日期、版本和“第 N 页 / 共 M 页”。
 
 不另写 Markdown 渲染：先像 bundle.py 一样严格构建一次网站（任何警告都会中止），再从构建出
-的页面中取出正文（scripts/_handout_html.py），拼成一个 HTML，用 Debian 的 chromium 打印
-（scripts/offline.py 的 html_to_pdf）。字体用文泉驿微米黑（fonts-wqy-microhei）：它的
+的页面中取出正文（kbtools/handout_html.py），拼成一个 HTML，用 Debian 的 chromium 打印
+（kbtools/offline.py 的 html_to_pdf）。字体用文泉驿微米黑（fonts-wqy-microhei）：它的
 PDF 中复制出的中文是正常汉字；Noto CJK 会把“一”“页”等字变成外形相同的部首字符
 （U+2E80–U+2FDF），见 tests/e2e/test_offline_tools.py。目录页码的做法：先打印一遍，用
 pdftotext 找出每个条目所在的页，填进目录后再打印一遍。
@@ -18,10 +18,10 @@ pdftotext 找出每个条目所在的页，填进目录后再打印一遍。
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 import re
 import shutil
-import sys
 import tempfile
 import time
 
@@ -35,7 +35,7 @@ from .handout_html import extract_article, rewrite_fragment, stylesheets
 from .project import AUDIENCE_LABELS, load_project, setup_logging
 from .sitebuild import BuildFailed, build_offline_site, human_size, parse_arguments, prepare_build
 
-log = setup_logging()
+log = logging.getLogger("kb.scripts")
 
 HANDOUT_FILE = "kb-handout.html"  # written at the site root, so the site's CSS paths work
 # Reading order of the parts: the report, what it found, what to do, then reference material.
@@ -272,6 +272,7 @@ def check_text(output: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    setup_logging()
     args = parse_arguments("生成打印讲义（PDF）：培训专题的条目，或整个知识库。", ".pdf", "输出的 PDF 文件，如 讲义.pdf",
                            "培训专题编号；不给则收入全部条目", argv)
     output = args.output
@@ -310,6 +311,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"讲义：{output}（{page_count} 页，{human_size(output.stat().st_size)}）")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

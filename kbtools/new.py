@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 import re
-import sys
 
 import yaml
 
@@ -26,7 +26,7 @@ from kb.loader import TEMPLATE_MARKERS, Content
 
 from .project import load_project, setup_logging, validate
 
-log = setup_logging()
+log = logging.getLogger("kb.scripts")
 
 TODO_SOURCE = "TODO：写明出处，例如 督导调研报告 二、1"
 
@@ -47,7 +47,7 @@ def yaml_scalar(value: str) -> str:
     try:
         if text and yaml.safe_load(f"k: {text}") == {"k": text} and not text.startswith(("'", '"')):
             return text
-    except (yaml.YAMLError, ValueError):  # ValueError: a date that does not exist, 2026-02-30
+    except Exception:  # any value YAML cannot read back (2026-02-30, !!bool x) is quoted
         pass
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
@@ -246,6 +246,7 @@ def parse_args(argv: list[str] | None):
 
 
 def main(argv: list[str] | None = None) -> int:
+    setup_logging()
     args = parse_args(argv)
     project = load_project()
     spec = model.TYPES[args.type]
@@ -289,6 +290,3 @@ def main(argv: list[str] | None = None) -> int:
     log.info(f"已新建{spec.label}页面 {item_id}。请把标着 TODO 的地方按报告原文填好，然后运行 python scripts/check.py {project.display_path(rel)}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -73,10 +73,6 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def sha256_file(path: str | os.PathLike) -> str:
-    """Hex sha256 of a file."""
-    return _sha256_file(Path(path))
-
 
 def verify_vendored(vendor_subdir: str | os.PathLike = IFRAME_WORKER_DIR) -> None:
     """Check the files listed in ``<vendor_subdir>/SHA256SUMS``; raise ValueError on mismatch."""

@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 from pathlib import Path
+import posixpath
 import shutil
 import sys
 
@@ -242,7 +243,7 @@ def _page_url(path: str) -> str:
 
 def _relative_url(target: str, page: str) -> str:
     """A URL from the page to a docs file, as mkdocs' directory URLs make it."""
-    return os.path.relpath(target.removesuffix(".md") + "/", page.removesuffix(".md") + "/")
+    return posixpath.relpath(_page_url(target) or ".", _page_url(page) or ".") + "/"
 
 
 # -- copies of the engine and mkdocs runs --------------------------------------

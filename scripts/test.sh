@@ -7,7 +7,7 @@ python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.t
 
 # Browser tests drive Debian's chromium; PDF checks need pdftotext; handouts print with
 # WenQuanYi Micro Hei, whose PDF text extracts as real characters (Noto CJK's turns some into
-# radicals, see scripts/handout.py); Zen Hei is the fallback the older tests were written with.
+# radicals, see kbtools/handout.py); Zen Hei is the fallback the older tests were written with.
 # fonts-noto-cjk and fonts-droid-fallback are test fixtures: the font that fails (negative
 # control) and a font loaded from a file with @font-face.
 packages=(chromium poppler-utils fonts-wqy-zenhei fonts-wqy-microhei fonts-noto-cjk fonts-droid-fallback)

@@ -138,7 +138,7 @@ def test_unknown_session_is_refused_in_chinese(tmp_path):
     assert "Traceback" not in result.stderr and not out.exists()
 
 
-# -- reusing the built HTML (scripts/_handout_html.py) --------------------------------
+# -- reusing the built HTML (kbtools/handout_html.py) --------------------------------
 
 PAGE = """<html><head><link rel="stylesheet" href="../assets/a.css"><link rel="icon" href="x.png"></head>
 <body><article class="md-content__inner md-typeset">

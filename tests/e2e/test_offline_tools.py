@@ -1,4 +1,4 @@
-"""Tests for scripts/_offline.py (bundle zip, iframe-worker vendoring, PDF handouts)
+"""Tests for kbtools/offline.py (bundle zip, iframe-worker vendoring, PDF handouts)
 and, end to end, for the offline-search recipe using tests/support/browser.py."""
 
 from __future__ import annotations

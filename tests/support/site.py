@@ -4,7 +4,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
 from pathlib import Path
 import re
 import zipfile
@@ -69,6 +68,3 @@ def find_in_site(site: Path, needles: list[str]) -> list[str]:
                     hits.append(f"{rel} ({label}): {needle}")
     return hits
 
-
-def load_json(path: Path):
-    return json.loads(path.read_text(encoding="utf-8"))
