@@ -190,6 +190,8 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
             continue
         content = kb.content
         excluded = kb.index.excluded_paths()
+        for error in nav_errors(project, excluded):
+            add(error, audience)
         to_html = markdown_converter(project)
         for path, page in kb.content.pages.items():
             if path in excluded:
@@ -217,6 +219,39 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
         content = project.load_content()
     findings = sorted(found.values(), key=lambda f: (f.error.path, f.error.line or 0, f.error.message))
     return Validation(findings, content)
+
+
+def nav_errors(project: Project, excluded: set[str]) -> list[ContentError]:
+    """What mkdocs' own nav check says of this audience's files (a page missing from the
+    nav, a nav entry that is not there), in the same words the build shows."""
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.nav import get_navigation
+
+    from kb import nav_messages
+
+    files = get_files(project.config)
+    for path in excluded:
+        file = files.get_file_from_path(path)
+        if file is not None:
+            files.remove(file)
+    nav_log = logging.getLogger("mkdocs.structure.nav")
+    records: list[logging.LogRecord] = []
+    collector = logging.Handler(logging.WARNING)
+    collector.emit = records.append
+    nav_log.addHandler(collector)
+    propagate, nav_log.propagate = nav_log.propagate, False
+    try:
+        get_navigation(files, project.config)
+    finally:
+        nav_log.removeHandler(collector)
+        nav_log.propagate = propagate
+    config_text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    errors: list[ContentError] = []
+    for record in records:
+        message = record.getMessage()
+        errors += nav_messages.translate(message, config_text) or [
+            ContentError("mkdocs.yml", None, f"导航（nav）有问题：{message}", "请对照 mkdocs.yml 的 nav 检查")]
+    return errors
 
 
 def markdown_converter(project: Project):

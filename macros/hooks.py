@@ -40,6 +40,7 @@ class _Engine:
         self.site = importlib.import_module("kb.site")
         self.errors = importlib.import_module("kb.errors")
         self.budget = importlib.import_module("kb.budget")
+        self.nav_messages = importlib.import_module("kb.nav_messages")
         self.exports = importlib.import_module("kb.exports")
         self.glossary = importlib.import_module("kb.glossary")
         self.search_index = importlib.import_module("kb.search_index")
@@ -74,9 +75,35 @@ def on_config(config):
             log.error(str(error))
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
+    _translate_nav_warnings(config)
     engine.search_index.register_words(kb.glossary_words())
     config.copyright = f"{config.copyright or ''} {kb.info.notice}".strip()
     return config
+
+
+class _NavWarnings(logging.Filter):
+    """mkdocs' English nav warnings, taken as the Chinese `path:line` errors check.py shows
+    and reported with the page errors, so that the build stops before writing anything
+    (mkdocs itself would write the site and only then abort on the warning)."""
+
+    def __init__(self, config_text: str):
+        super().__init__()
+        self.config_text = config_text
+
+    def filter(self, record):
+        errors = engine.nav_messages.translate(record.getMessage(), self.config_text)
+        if errors:
+            engine.state.page_errors.extend(errors)
+            return False
+        return True
+
+
+def _translate_nav_warnings(config) -> None:
+    nav_log = logging.getLogger("mkdocs.structure.nav")
+    for old in [f for f in nav_log.filters if type(f).__name__ == "_NavWarnings"]:
+        nav_log.removeFilter(old)
+    with open(config.config_file_path, encoding="utf-8") as handle:
+        nav_log.addFilter(_NavWarnings(handle.read()))
 
 
 def on_files(files, config):

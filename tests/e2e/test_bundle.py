@@ -212,13 +212,15 @@ def test_content_error_fails_with_path_and_line(tmp_path):
 
 
 def test_any_build_warning_fails_the_bundle(tmp_path):
-    """Strict like `mkdocs build --strict`: a page left out of the nav is only a warning."""
-    docs = {**MINIMAL_DOCS, "extra-page.md": "---\ntitle: 多余页面\n---\n# 多余页面\n"}
-    project = make_project(tmp_path / "project", docs)
+    """Strict like `mkdocs build --strict`: an anchor missing from a page whose headings
+    come from a macro is only a warning of mkdocs' (the engine cannot see it before the
+    build), and it fails the bundle."""
+    guide = "---\ntitle: 使用说明\n---\n# 使用说明\n\n见[问题清单](../problems/checklist.md#不存在的锚点)。\n"
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "guide/index.md": guide})
     out = tmp_path / "x.zip"
     result = run_script(project, "bundle.py", "--output", str(out))
     assert result.returncode == 1, result.stderr
-    assert "警告：" in result.stderr and "打包失败" in result.stderr
+    assert "警告：" in result.stderr and "不存在的锚点" in result.stderr and "打包失败" in result.stderr
     assert "Traceback" not in result.stderr and not out.exists()
 
 

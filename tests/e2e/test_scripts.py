@@ -275,7 +275,7 @@ title: 排版
 # 排版
 
 正文里写错了,这里是半角逗号(还有括号)。
-English, and 中文, mixed: 不算。见[使用说明](../guide/index.md#培训离线包和讲义)。`代码,代码`
+English, and 中文, mixed: 不算。见[宏参考](macros.md#宏参考)。`代码,代码`
 
 ```text
 代码块里的中文,中文(不检查)
@@ -284,17 +284,18 @@ English, and 中文, mixed: 不算。见[使用说明](../guide/index.md#培训�
 
 
 def test_check_cjk_punctuation(tmp_path: Path):
-    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "guide/typography.md": TYPOGRAPHY_PAGE})
-    result = run_script(project, "check.py", "docs/guide/typography.md")
+    # A page listed in the nav: a page missing from it is an error (the build fails on it too).
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "guide/index.md": TYPOGRAPHY_PAGE})
+    result = run_script(project, "check.py", "docs/guide/index.md")
     assert result.returncode == 0, output(result)
     warnings = [line for line in result.stderr.splitlines() if ": 警告：" in line]
     assert warnings == [
-        "docs/guide/typography.md:6:7: 警告：中文之间用了半角逗号“,”，应改为全角“，”",
-        "docs/guide/typography.md:6:15: 警告：中文之间用了半角左括号“(”，应改为全角“（”",
-        "docs/guide/typography.md:6:20: 警告：中文之间用了半角右括号“)”，应改为全角“）”",
+        "docs/guide/index.md:6:7: 警告：中文之间用了半角逗号“,”，应改为全角“，”",
+        "docs/guide/index.md:6:15: 警告：中文之间用了半角左括号“(”，应改为全角“（”",
+        "docs/guide/index.md:6:20: 警告：中文之间用了半角右括号“)”，应改为全角“）”",
     ], result.stderr
     assert "另有 3 条警告" in result.stderr
-    strict = run_script(project, "check.py", "--strict", "docs/guide/typography.md")
+    strict = run_script(project, "check.py", "--strict", "docs/guide/index.md")
     assert strict.returncode == 1
 
 

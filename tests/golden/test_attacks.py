@@ -66,7 +66,7 @@ def make_case_project(case: dict, root: Path) -> Path:
     return project
 
 
-_ERROR_LINE = re.compile(r"^(?!INFO|WARNING|DEBUG)(?:ERROR\s+-\s+)?(?:docs/)?([\w./\- \"']+?(?::\d+)?): (?:\[(公开版|内部版)\] )?(.*)$")
+_ERROR_LINE = re.compile(r"^(?!INFO|DEBUG)(?:(?:ERROR|WARNING)\s+-\s+)?(?:docs/)?([\w./\- \"']+?(?::\d+)?): (?:\[(公开版|内部版)\] )?(.*)$")
 
 
 def reported_errors(output: str, audience: str = "public") -> set[str]:
