@@ -15,6 +15,7 @@ from pymdownx.slugs import slugify
 from .errors import ContentError
 from .loader import Content
 from .markdown_text import headings, link_targets, prose_lines
+from .sanitize import normalize_url
 
 SLUGIFY = slugify(case="lower")
 # Anchors every item page gets from the renderers.
@@ -50,7 +51,7 @@ def resolve_target(from_path: str, target: str) -> str | None:
     # characters and spaces at the ends and tabs or newlines inside dropped. A target
     # with a scheme then shows as one (`jav&#x61;script&#58;…`) and is left to the
     # sanitizer, which decides what may be linked.
-    target = re.sub(r"[\t\n\r]", "", html.unescape(target)).strip("".join(map(chr, range(0x21)))).replace("\\", "/")
+    target = normalize_url(html.unescape(target))
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("//"):
         return None

@@ -42,6 +42,8 @@ import unicodedata
 import zipfile
 import zlib
 
+from kb.sanitize import normalize_url
+
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -153,10 +155,6 @@ _LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data-src", "background", "dat
 # filters and scripts, and the <set>/<animate> elements that can rewrite an href.
 _LOADING_HREF_TAGS = {"image", "use", "feimage", "script", "link", "base"}
 _ANIMATION_TAGS = {"set", "animate"}
-# What browsers strip from a URL before reading it (C0 controls and spaces at the ends,
-# tabs and newlines anywhere) and treat as a slash in a path.
-_URL_STRIP = "".join(chr(c) for c in range(0x21))
-_URL_INNER = re.compile(r"[\t\n\r]")
 _HAS_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # Schemes that never reach the network or the disk outside the folder.
 _LOCAL_SCHEMES = {"data", "blob", "about", "javascript"}
@@ -166,7 +164,7 @@ def is_outside_url(value: str) -> bool:
     """True if a browser would fetch `value` from outside the site's folder: any URL
     with a scheme other than data/blob/about, a host (`//host`, `\\\\host`, `https:host`),
     or a rooted path (`/etc/x`, which on file:// leaves the folder)."""
-    url = _URL_INNER.sub("", value.strip(_URL_STRIP)).replace("\\", "/")
+    url = normalize_url(value)  # the sanitizer's reading of a URL, the way browsers read it
     if not url:
         return False
     scheme = _HAS_SCHEME.match(url)
