@@ -44,10 +44,13 @@ class KnowledgeBase:
     history: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def load(cls, settings: Settings) -> KnowledgeBase:
-        """Load, validate and index everything; raise ContentErrors if anything is wrong."""
-        content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org,
-                               reviewed_assets=settings.reviewed_assets)
+    def load(cls, settings: Settings, content: Content | None = None) -> KnowledgeBase:
+        """Load, validate and index everything; raise ContentErrors if anything is wrong.
+        `content` already read with these settings (the pages are the same for every
+        audience; only the index differs) is used instead of reading docs/ again."""
+        if content is None:
+            content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org,
+                                   reviewed_assets=settings.reviewed_assets)
         kb = cls(settings, content, ContentIndex(content, settings.audience), page_history(settings.docs_dir))
         errors = list(content.errors)
         errors += kb.check_pages()

@@ -170,12 +170,15 @@ class Validation:
 
 
 def validate(project: Project, info: BuildInfo | None = None) -> Validation:
-    """Load the knowledge base exactly as the build does, once per audience, then render
-    every page the audience sees through the sandbox (catching macro calls with wrong
-    ids). Errors found for both audiences are reported once."""
+    """Read the pages once, index them as the build does for each audience, then render
+    every page the audience sees through the sandbox, Markdown, the budget and the
+    sanitizer. Errors found for both audiences are reported once."""
     info = info or build_info(project.root)
     found: dict[tuple, Finding] = {}
-    content: Content | None = None
+    try:
+        content = project.load_content()  # once: the pages are the same for both audiences
+    except ContentErrors as errors:  # the settings themselves are broken
+        return Validation([Finding(error, set(model.AUDIENCES)) for error in errors.errors], None)
 
     def add(error: ContentError, audience: str) -> None:
         key = (error.path, error.line or 0, error.message, error.hint)
@@ -183,12 +186,11 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
 
     for audience in model.AUDIENCES:
         try:
-            kb = KnowledgeBase.load(project.settings(audience, info))
+            kb = KnowledgeBase.load(project.settings(audience, info), content)
         except ContentErrors as errors:
             for error in errors.errors:
                 add(error, audience)
             continue
-        content = kb.content
         excluded = kb.index.excluded_paths()
         for error in nav_errors(project, excluded):
             add(error, audience)
@@ -215,8 +217,6 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
                 continue
             for error in unsafe:
                 add(error, audience)
-    if content is None:
-        content = project.load_content()
     findings = sorted(found.values(), key=lambda f: (f.error.path, f.error.line or 0, f.error.message))
     return Validation(findings, content)
 
