@@ -8,6 +8,7 @@ clicked, and no dialog may open and no request may leave the site's folder.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 import re
@@ -129,16 +130,24 @@ def test_attack_builds_inert(case: dict, tmp_path: Path, browser):
         assert titles, f"searching {case['search']!r} found nothing"
 
 
-def exercise_page(browser, site: Path, page_path: str) -> str:
+def exercise_page(browser, site: Path, page_path: str, *, offline: bool = False) -> str:
     """Open a built page over HTTP (as readers do; Material attaches its tooltips only
-    there), hover and click every element of the article, and return the article's
-    text. Fails on any dialog or request outside the site."""
+    there), or from file:// for an offline bundle, hover and click every element of the
+    article, and return the article's text. Fails on any dialog or request outside the
+    site, and if nothing in the article could be hovered at all."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     dialogs: list[str] = []
+    exercised = 0
     try:
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        with serve_folder(site) as base, record_requests(context, allowed_origin=base) as requests:
+        with contextlib.ExitStack() as stack:
+            if offline:
+                base = site.as_uri() + "/"
+                requests = stack.enter_context(record_requests(context, allowed_dir=site))
+            else:
+                base = stack.enter_context(serve_folder(site))
+                requests = stack.enter_context(record_requests(context, allowed_origin=base))
             url = base + page_path
             page.goto(url, wait_until="load")
             text = page.inner_text("article")
@@ -151,6 +160,7 @@ def exercise_page(browser, site: Path, page_path: str) -> str:
                 leaves = element.evaluate("e => e.closest('a[href]') !== null && /^(https?|mailto|file):/i.test(e.closest('a[href]').href)")
                 try:
                     element.hover(timeout=500, force=True)
+                    exercised += 1
                     if not leaves:
                         # A click event on the element itself: a mouse click at its centre could
                         # land on a link inside it (a table cell) and leave the page.
@@ -160,6 +170,7 @@ def exercise_page(browser, site: Path, page_path: str) -> str:
                 if page.url.split("#")[0] != url:
                     page.goto(url, wait_until="load")
             page.wait_for_timeout(300)  # let a delayed handler (setTimeout, animation) fire
+        assert exercised > 0, f"{page_path}: nothing in the article could be hovered"
         assert dialogs == [], f"{page_path}: script ran and opened a dialog: {dialogs}"
         assert requests.outside == [], f"{page_path}: requests left the site: {requests.outside}"
         return text
@@ -210,8 +221,10 @@ def test_dialog_and_request_checks_can_fail(browser, tmp_path: Path):
         '<img src="https://example.org/track.png" alt=""></article>', encoding="utf-8")
     with pytest.raises(AssertionError, match="opened a dialog"):
         exercise_page(browser, site, "x/index.html")
+    with pytest.raises(AssertionError, match="opened a dialog"):
+        exercise_page(browser, site, "x/index.html", offline=True)
     (site / "x" / "index.html").write_text(
-        '<!doctype html><meta charset="utf-8"><article><img src="https://example.org/track.png" alt=""></article>',
+        '<!doctype html><meta charset="utf-8"><article><p>文字</p><img src="https://example.org/track.png" alt=""></article>',
         encoding="utf-8")
     with pytest.raises(AssertionError, match="requests left the site"):
         exercise_page(browser, site, "x/index.html")
@@ -241,3 +254,22 @@ def test_tooltip_check_can_fail(browser, tmp_path: Path):
                     encoding="utf-8")
     with pytest.raises(AssertionError, match="opened a dialog"):
         exercise_page(browser, build.site, "guide/index.html")
+
+
+def test_hostile_text_is_inert_in_the_offline_bundle(browser, tmp_path: Path):
+    """The trainer's bundle of the hostile-text case, unzipped and opened from file://
+    with nothing outside the folder reachable: the same pages, no script, no loads."""
+    import zipfile
+
+    case = next(c for c in SAFE if c["id"] == "hostile-text-in-every-field")
+    project = make_case_project(case, tmp_path / "project")
+    bundle = tmp_path / "bundle.zip"
+    result = run_script(project, "bundle.py", "--output", str(bundle), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "unzipped")
+    site = min((path.parent for path in (tmp_path / "unzipped").rglob("index.html")), key=lambda folder: len(folder.parts))
+    text = exercise_page(browser, site, "policies/policy-alpha.html", offline=True)
+    assert case["visible"][0] in text
+    exercise_page(browser, site, "terms/term-yigang.html", offline=True)
+    exercise_page(browser, site, "sessions/session-01.html", offline=True)
