@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import model
 from .index import ContentIndex
 from .markup import link, md_text, relative_link, section_index_path, table_cell
+from .search_index import LISTING_CLASS
 
 
 def breadcrumb(index: ContentIndex, item: model.Item) -> str:
@@ -65,7 +66,8 @@ def session_landing(index: ContentIndex, session: model.Item) -> str:
     if agenda:
         lines += ["## 议程", ""] + [f"{n}. {md_text(step)}" for n, step in enumerate(agenda, 1)] + [""]
     covered = index.session_items(session)
-    lines += ["## 学习内容", ""]
+    # The list repeats the items' summaries: marked as a listing, which search leaves out.
+    lines += ["## 学习内容", "", f'<div class="{LISTING_CLASS}" markdown>', ""]
     for type_name in model.TYPES:
         group = [i for i in covered if i.type == type_name]
         if group:
@@ -74,4 +76,5 @@ def session_landing(index: ContentIndex, session: model.Item) -> str:
             lines.append("")
     if not covered:
         lines.append("本专题尚未列出学习内容。")
+    lines += ["", "</div>", ""]
     return "\n".join(lines)

@@ -115,6 +115,12 @@ class TypeSpec:
     gathers_items: bool = False
     # Glossary terms are looked for on every page: their titles stay short.
     title_max_chars: int = 0
+    # Added to a page's search score when the query is its title or a key: a term's page is
+    # the page about its word, ahead of a policy or measure of the same name.
+    search_boost: int = 0
+    # How much a word in the page's text counts, against 1 for the report's own items: a
+    # term's page quotes the items that use it, a session's page lists what it covers.
+    search_text_weight: float = 1.0
 
     @property
     def numbered(self) -> bool:
@@ -219,6 +225,8 @@ TYPES: dict[str, TypeSpec] = {
             id_example="term-yigang-shuangze",
             callout_field="definition",
             title_max_chars=TERM_MAX_CHARS,
+            search_boost=5,
+            search_text_weight=0.8,
         ),
         TypeSpec(
             "session", "培训专题", "sessions",
@@ -234,6 +242,7 @@ TYPES: dict[str, TypeSpec] = {
                                        required=False),),
             id_example="session-induction",
             gathers_items=True,
+            search_text_weight=0.5,
         ),
     )
 }

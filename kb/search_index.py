@@ -1,78 +1,230 @@
-"""Make Material's search index work for Chinese and cost less.
+"""The search index: what each page contributes to search, and the file the search reads.
 
-Material segments Chinese with `jieba.cut`, which keeps compounds whole
-(打麻将, 整改措施), so a search for 麻将 or 措施 finds nothing. For every
-entry this adds a `keywords` field with jieba's search-engine segmentation of
-the title and text (sub-words of every compound), which the theme indexes but
-never displays. The index is then written without ASCII escapes, which halves
-the size of Chinese text.
+Material's own index cuts every page into sections of HTML with jieba, joining the
+words with zero-width spaces, and its lunr search matches words (or greedy pieces of
+the query that happen to be index words) with a trailing wildcard. For Chinese that
+ranks badly (三会一课 did not find its own glossary page first), finds single
+characters (一岗双责 highlighted 一 in 一线) and misses words inside compounds
+unless the segmenter cut there. The site therefore ships its own search worker
+(`overrides/assets/javascripts/kb-search.js`, Material's worker protocol) that
+matches what the reader typed as a substring of a page's text, and this module
+writes the index it reads: one entry per page, plain text, no markup, no
+segmentation marks.
+
+What counts as a page's text (see `page_text`):
+
+* the title, and for items the keys an editor or reader types for them: the ID, the
+  short label (问题一) and a term's aliases, which weigh most;
+* its own headings and text (which counts less on pages that are not items), without the parts the build adds around every item
+  (breadcrumb, facts line, 关联内容, 来源) and without the output of listing macros
+  (tables, checklists, the ledger): a summary page is found by its own name,
+  headings and introduction, and the item text it repeats does not compete with the
+  item pages;
+* nothing from attributes (tooltips, link targets) or permalink signs.
+
+`fold` is the normalisation the worker applies to the text and the query; it is
+repeated here for the evaluation and the tests, and must stay identical.
 """
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+import html.parser
 import json
 import re
+import unicodedata
 
-import jieba
+#: The class kb.site puts around the output of a listing macro.
+LISTING_CLASS = "kb-listing"
+#: Classes of elements that are never a page's own text.
+SKIPPED_CLASSES = frozenset({
+    "headerlink",          # the permalink sign after every heading
+    "kb-breadcrumb",       # 首页 › 问题清单 › …, added to every item page
+    "kb-facts",            # 编号 … · 类型 …, added to every item page
+    LISTING_CLASS,         # the output of a listing macro: tables, checklists, ledger
+    "admonition-title",    # 摘要 / 释义 labels, the same on every page of a type
+    "footnote-ref", "footnote-backref",
+})
+#: Sections the build appends to every item page: what an item links to is not its text.
+SKIPPED_SECTION_IDS = frozenset({"kb-relations", "kb-source"})
+#: How much a word in the text of a page that is not an item counts (the home page, the
+#: guide, summary pages): they are about the site, the items are about the subject.
+PAGE_TEXT_WEIGHT = 0.5
+SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "math"})
+BLOCK_TAGS = frozenset({
+    "p", "li", "dd", "dt", "td", "th", "tr", "div", "br", "blockquote", "pre", "table",
+    "ul", "ol", "dl", "section", "details", "summary", "figure", "figcaption", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+})
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+VOID_TAGS = frozenset({"br", "hr", "img", "input", "wbr", "col", "area", "base", "embed", "link", "meta", "source", "track"})
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-KEYWORDS_FIELD = "keywords"
-
-MAX_REGISTERED_WORD = 6
-
-jieba.setLogLevel(60)
-
-
-def register_words(words) -> None:
-    """Teach jieba the glossary's terms, so that 纠治四风 is cut as 纠治 / 四风.
-
-    Material's search plugin segments with the global jieba in the same
-    process, so words added here reach the search index. Only short terms are
-    added: a long dictionary entry would swallow the words inside it.
-    """
-    for word in words:
-        if 2 <= len(word) <= MAX_REGISTERED_WORD and _HAN.fullmatch(word):
-            jieba.add_word(word)
-
-
-def subwords(text: str) -> list[str]:
-    """Sub-words of the compounds in `text` that are not already tokens of it.
-
-    Material has already cut the text into tokens joined by zero-width spaces;
-    only tokens longer than two Han characters can hide a sub-word, so only
-    those are cut again (and each distinct token once per build)."""
-    tokens = [t for t in re.split(r"[\u200b\s]+", text) if t]
-    if "\u200b" not in text:
-        tokens = [w for run in _HAN.findall(text) for w in jieba.cut(run)]
-    present = set(tokens)
-    words: dict[str, None] = {}
-    for token in tokens:
-        if len(token) > 2 and _HAN.fullmatch(token):
-            for word in _search_cut(token):
-                if word not in present:
-                    words[word] = None
-    return list(words)
+_SPACES = re.compile(r"\s+")
+# Soft line breaks inside a Chinese paragraph are not spaces a reader sees between words.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 
 
-@functools.lru_cache(maxsize=100_000)
-def _search_cut(token: str) -> tuple[str, ...]:
-    return tuple(w for w in jieba.cut_for_search(token) if len(w) > 1 and w != token)
+@dataclass
+class PageText:
+    headings: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    heading_one: str = ""  # the h1, which may differ from the title in the front matter
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.blocks)
 
 
-def enrich(index: dict) -> dict:
-    for entry in index.get("docs", []):
-        words = subwords(entry.get("title", "") + " " + entry.get("text", ""))
-        if words:
-            entry[KEYWORDS_FIELD] = "\u200b".join(words)
-    return index
+def clean_text(text: str) -> str:
+    """One line of visible text: invisible characters dropped, spaces collapsed, and no
+    space left between two Chinese characters (a soft line break in the source)."""
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return _SPACE_BETWEEN_CJK.sub("", text)
 
 
-def rewrite(path) -> tuple[int, int]:
-    """Enrich the index file in place; return (bytes before, bytes after)."""
-    with open(path, encoding="utf-8") as handle:
-        raw = handle.read()
-    data = enrich(json.loads(raw))
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return len(raw.encode("utf-8")), len(text.encode("utf-8"))
+class _TextParser(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.result = PageText()
+        self.stack: list[tuple[str, bool]] = []  # (tag, skipped)
+        self.skip_depth = 0
+        self.in_skipped_section = False
+        self.heading: list[str] | None = None
+        self.block: list[str] = []
+
+    def _flush(self) -> None:
+        line = clean_text("".join(self.block))
+        if line:
+            self.result.blocks.append(line)
+        self.block = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("h1", "h2") and not self.skip_depth:
+            self.in_skipped_section = attributes.get("id") in SKIPPED_SECTION_IDS
+        classes = set((attributes.get("class") or "").split())
+        skipped = tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)
+        if tag in BLOCK_TAGS:
+            self._flush()
+        if tag in VOID_TAGS:
+            return
+        self.stack.append((tag, skipped))
+        if skipped:
+            self.skip_depth += 1
+        elif tag in HEADING_TAGS and not self.skip_depth and not self.in_skipped_section:
+            self.heading = []
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in BLOCK_TAGS:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in VOID_TAGS or not any(open_tag == tag for open_tag, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, skipped = self.stack.pop()
+            if skipped:
+                self.skip_depth -= 1
+            if open_tag in HEADING_TAGS and self.heading is not None and not self.skip_depth:
+                heading = clean_text("".join(self.heading))
+                if open_tag == "h1":
+                    self.result.heading_one = self.result.heading_one or heading
+                elif heading:
+                    self.result.headings.append(heading)
+                self.heading = None
+            if open_tag == tag:
+                break
+        if tag in BLOCK_TAGS:
+            self._flush()
+
+    def handle_data(self, data):
+        if self.skip_depth or self.in_skipped_section:
+            return
+        if self.heading is not None:
+            self.heading.append(data)
+        else:
+            self.block.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def page_text(page_html: str) -> PageText:
+    """A page's own headings (h2–h6) and text blocks, from its rendered body HTML.
+    The h1 is the title, which the index holds separately."""
+    parser = _TextParser()
+    parser.feed(page_html)
+    parser.close()
+    return parser.result
+
+
+def document(*, location: str, title: str, path: Iterable[str] = (), keys: Iterable[str] = (),
+             page_html: str = "", boost: int = 0, text_weight: float = PAGE_TEXT_WEIGHT) -> dict:
+    """One page's index entry, with short field names (the index is fetched by every reader):
+    l location, t title, p the titles of the sections above the page, k keys (with the h1
+    when it is not the title: the home page is 首页 in the nav and 清廉建设知识库 on the
+    page), h headings, x text (blocks separated by newlines), b what an exact title or key
+    match adds, w the weight of the text when it is not 1."""
+    text = page_text(page_html)
+    title = clean_text(title)
+    entry: dict = {"l": location, "t": title}
+    trail = [clean_text(part) for part in path if clean_text(part)]
+    if trail:
+        entry["p"] = trail
+    all_keys = [text.heading_one, *keys]
+    unique_keys = list(dict.fromkeys(k for k in (clean_text(key) for key in all_keys) if k and k != title))
+    if unique_keys:
+        entry["k"] = unique_keys
+    headings = list(dict.fromkeys(h for h in text.headings if h != title))
+    if headings:
+        entry["h"] = headings
+    if text.blocks:
+        entry["x"] = text.text
+    if boost:
+        entry["b"] = boost
+    if text_weight != 1:
+        entry["w"] = text_weight
+    return entry
+
+
+def index_json(config: dict, docs: Iterable[dict]) -> str:
+    """The file `search/search_index.json`: Material's search settings (its page
+    highlighter reads `separator`) and the entries, UTF-8, without ASCII escapes."""
+    data = {"config": config, "docs": list(docs)}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- the worker's normalisation, for the evaluation and the tests --------------
+
+def _fold_char(char: str) -> str:
+    code = ord(char)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    if code == 0x3000:
+        return " "
+    if 0x2E80 <= code <= 0x2FDF or 0xF900 <= code <= 0xFAFF:
+        folded = unicodedata.normalize("NFKC", char)
+        return folded if len(folded) == 1 else char
+    if "A" <= char <= "Z":
+        return char.lower()
+    return char
+
+
+def fold(text: str) -> str:
+    """Full-width Latin, digits and punctuation to ASCII, Kangxi radicals and compatibility
+    ideographs to the ideographs they look like, ASCII to lower case; one character for
+    one character, so that positions in the folded text are positions in the original."""
+    return "".join(_fold_char(char) for char in text)
+
+
+_QUERY_SEPARATORS = re.compile(r"[^\w\-]+")
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query as the worker reads them: folded, split at spaces and
+    punctuation, IDs (problem-04) kept whole."""
+    terms = (part.strip("-_") for part in _QUERY_SEPARATORS.split(fold(query)))
+    return list(dict.fromkeys(term for term in terms if term))

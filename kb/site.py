@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import item_page, markup, model, sanitize, tables, templating
+from . import item_page, markup, model, sanitize, search_index, tables, templating
 from .errors import ContentError, ContentErrors
 from .exports import EXPORT_FILES
 from .gitlog import page_history
@@ -22,6 +22,13 @@ MACRO_NAMES = (
     "glossary", "self_check", "recent_changes", "tag_index", "ledger", "count",
 )
 VARIABLE_NAMES = ("org", "site_name", "build")
+# Macros that list items: their output repeats the items' text, so it is marked as a
+# listing, which the search index leaves out (the items have their own pages).
+LISTING_MACROS = (
+    "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
+    "glossary", "self_check", "recent_changes", "tag_index", "ledger",
+)
+LISTING_CLASS = search_index.LISTING_CLASS
 
 
 def _bound(function, *bound):
@@ -33,6 +40,12 @@ def _bound(function, *bound):
     underscore attributes, which the sandbox refuses."""
     def call(*args, **kwargs):
         return function(*bound, *args, **kwargs)
+    return call
+
+
+def _as_listing(function):
+    def call(*args, **kwargs):
+        return f'\n<div class="{LISTING_CLASS}" markdown>\n\n{function(*args, **kwargs)}\n\n</div>\n'
     return call
 
 
@@ -137,6 +150,8 @@ class KnowledgeBase:
             "count": lambda type_name: len(i.of_type(model.known_type(type_name).name)),
         }
         assert set(functions) == set(MACRO_NAMES)
+        for name in LISTING_MACROS:
+            functions[name] = _as_listing(functions[name])
         return templating.bind(functions, org=dict(self.org), site_name=self.site_name, build=self.info.as_dict())
 
     def render_page(self, path: str, markdown: str) -> str:
@@ -152,6 +167,17 @@ class KnowledgeBase:
             parts.append(item_page.session_landing(self.index, item))
         parts.append(item_page.page_footer(self.index, item))
         return "\n".join(parts)
+
+    def search_document(self, path: str, *, location: str, title: str, nav_titles: list[str], page_html: str) -> dict:
+        """The page's entry in the search index. Items are known by their ID, short label
+        (问题一) and aliases too, and sit under their type's name (they are not in the nav)."""
+        item = self.index.by_path.get(path)
+        if item is None:
+            return search_index.document(location=location, title=title, path=nav_titles, page_html=page_html)
+        keys = [item.id, markup.short_label(self.index, item), *(item.get("aliases") or [])]
+        return search_index.document(location=location, title=item.title, path=[model.TYPE_PLURAL_LABELS[item.type]],
+                                     keys=keys, page_html=page_html, boost=item.spec.search_boost,
+                                     text_weight=item.spec.search_text_weight)
 
     def glossary_terms(self) -> list[model.Item]:
         return self.index.of_type("term")

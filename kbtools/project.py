@@ -25,7 +25,7 @@ from kb.site import KnowledgeBase
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # What a copy of the project needs to build (docs come separately).
-ENGINE_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor")
+ENGINE_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor", "overrides")
 
 AUDIENCE_LABELS = {"public": "公开版", "internal": "内部版"}
 

@@ -76,7 +76,6 @@ def on_config(config):
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
     _translate_nav_warnings(config)
-    engine.search_index.register_words(kb.glossary_words())
     config.copyright = f"{config.copyright or ''} {kb.info.notice}".strip()
     return config
 
@@ -106,7 +105,7 @@ def _translate_nav_warnings(config) -> None:
         nav_log.addFilter(_NavWarnings(handle.read()))
 
 
-def on_files(files, config):
+def _add_generated_files(files, config):
     kb = engine.state.current()
     for path in sorted(kb.index.excluded_paths()):
         file = files.get_file_from_path(path)
@@ -181,9 +180,38 @@ def on_env(env, config, files):
     return env
 
 
-@event_priority(-50)  # after the search plugin wrote the index, before `offline` copies it
-def on_post_build(config):
-    path = Path(config.site_dir) / "search" / "search_index.json"
-    if path.exists():
-        before, after = engine.search_index.rewrite(path)
-        log.info(f"搜索索引：{before} → {after} 字节（加入中文子词，去掉 ASCII 转义）")
+class _SearchEntries:
+    """Stands in for the index object of Material's search plugin, which calls these two
+    methods: each page's entry comes from kb (its own text, keys and section titles, see
+    kb/search_index.py), so Material's segmenting indexer never runs, and the file it
+    writes is the one the project's worker (overrides/assets/javascripts/kb-search.js) reads."""
+
+    def __init__(self, search_config):
+        # The theme's on-page highlighter reads `separator` from the index's settings.
+        self.config = {key: search_config[key] for key in ("lang", "separator", "pipeline")}
+        self.entries: dict[str, dict] = {}
+
+    def add_entry_from_context(self, page):
+        if (page.meta.get("search") or {}).get("exclude"):
+            return
+        kb = engine.state.current()
+        path = page.file.src_uri
+        title = kb.theme_meta(path).get("title") or str(page.title or "")
+        sections = [section.title for section in reversed(page.ancestors) if section.title]
+        self.entries[page.url] = kb.search_document(path, location=page.url, title=title,
+                                                    nav_titles=sections, page_html=page.content)
+
+    def generate_search_index(self, previous):
+        # Under `mkdocs serve --dirty` only the changed pages were added this time.
+        entries = {**getattr(previous, "entries", {}), **self.entries}
+        return engine.search_index.index_json(self.config, entries.values())
+
+
+def on_files(files, config):
+    search = config.plugins.get("material/search")
+    if search is not None:
+        if not hasattr(search, "search_index"):
+            raise PluginError("Material 的 search 插件没有 search_index 属性：本项目替换它来写搜索索引，"
+                              "升级 mkdocs-material 后请检查 macros/hooks.py 的 _SearchEntries")
+        search.search_index = _SearchEntries(search.config)
+    return _add_generated_files(files, config)

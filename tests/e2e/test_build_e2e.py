@@ -85,8 +85,14 @@ def test_exports_and_search_index(built):
     assert {i["id"] for i in data["items"]} == {"report-01", "policy-alpha", "practice-01", "problem-01", "measure-01", "term-yigang"}
     raw = (built.site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert not re.search(r"\\u[4-9][0-9a-f]{3}", raw) and "主体责任" in raw
-    docs = json.loads(raw)["docs"]
-    assert any("措施" in d.get("keywords", "").split("\u200b") for d in docs)
+    assert "\u200b" not in raw  # Material's index joins jieba's words with zero-width spaces
+    docs = {d["l"]: d for d in json.loads(raw)["docs"]}
+    problem = docs["problems/problem-01/"]
+    assert problem["t"] == "主体责任压力传导不够" and problem["p"] == ["存在问题"]
+    assert problem["k"][:2] == ["problem-01", "问题一"]
+    assert "压力传导执行力度不够。" in problem["x"]
+    # What the build adds around every item is not the item's text: its relations, source, facts.
+    assert "关联内容" not in problem.get("h", []) and "强化担当" not in problem["x"] and "编号" not in problem["x"]
 
 
 def test_validation_error_names_file_and_line(tmp_path):

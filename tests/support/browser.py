@@ -30,6 +30,17 @@ from pathlib import Path
 import shutil
 from urllib.parse import unquote, urlsplit
 
+from kbtools.browser import (  # noqa: F401  (re-exported for the tests)
+    SEARCH_INITIALIZER_TEXTS,
+    SEARCH_INPUT,
+    SEARCH_ITEM,
+    SEARCH_META,
+    SEARCH_NONE_TEXTS,
+    open_search,
+    search_titles,
+    serve_folder,
+)
+
 log = logging.getLogger(__name__)
 
 CHROMIUM_ENV = "KB_CHROMIUM"
@@ -51,13 +62,6 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--metrics-recording-only",
     "--no-default-browser-check",
 )
-
-# Material for MkDocs shows this in the search result meta until its search
-# worker reports ready ("search.result.initializer" in the zh / en language files).
-SEARCH_INITIALIZER_TEXTS: tuple[str, ...] = ("正在初始化搜索引擎", "Initializing search")
-# ... and this when a query has no match ("search.result.none").
-SEARCH_NONE_TEXTS: tuple[str, ...] = ("没有找到符合条件的结果", "No matching documents")
-
 
 def chromium_executable() -> str:
     """Path of the chromium binary to drive; raises if it is not installed."""
@@ -117,29 +121,6 @@ def chromium_fixture(
             yield browser
 
     return _browser
-
-
-@contextlib.contextmanager
-def serve_folder(folder: str | os.PathLike) -> Iterator[str]:
-    """Serve a built site over HTTP on a free local port; yields its base URL.
-    Material's search needs HTTP (from file:// only the offline bundle's shim works)."""
-    import functools
-    import http.server
-    import threading
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # one line per request would bury pytest's output
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --------------------------------------------------------------------------
@@ -242,84 +223,3 @@ def record_requests(
                 context.unroute("**/*", route_handler)
         with contextlib.suppress(Exception):
             context.remove_listener("request", on_request)
-
-
-# --------------------------------------------------------------------------
-# Material for MkDocs search
-# --------------------------------------------------------------------------
-
-SEARCH_INPUT = "input[data-md-component=search-query]"
-SEARCH_META = "[data-md-component=search-result] .md-search-result__meta"
-SEARCH_ITEM = "[data-md-component=search-result] .md-search-result__item"
-
-
-def open_search(
-    page,
-    url: str | None = None,
-    *,
-    timeout_ms: float = 20_000,
-    initializer_texts: Sequence[str] = SEARCH_INITIALIZER_TEXTS,
-) -> None:
-    """Go to ``url`` (if given), open Material's search box and wait for the index to load.
-
-    Ready means the result meta no longer shows the "initializing" text.
-    Raises playwright's TimeoutError if the search never becomes ready (e.g. the
-    iframe-worker shim or search/search_index.js failed to load on file://).
-    """
-    if url is not None:
-        page.goto(url, wait_until="load")
-    page.wait_for_selector(SEARCH_INPUT, state="attached", timeout=timeout_ms)
-    # Opening the dialog: Material toggles the hidden #__search checkbox; focusing
-    # the input also opens it. Use the keyboard shortcut-free path.
-    page.evaluate(
-        """() => { const t = document.getElementById('__search');
-                   if (t && !t.checked) { t.checked = true; t.dispatchEvent(new Event('change')); } }"""
-    )
-    page.focus(SEARCH_INPUT)
-    page.wait_for_function(
-        """([sel, inits]) => { const m = document.querySelector(sel);
-                               if (!m) return false;
-                               const t = m.textContent.trim();
-                               return t.length > 0 && !inits.includes(t); }""",
-        arg=[SEARCH_META, list(initializer_texts)],
-        timeout=timeout_ms,
-    )
-    log.debug("search ready on %s", page.url)
-
-
-def search_titles(
-    page,
-    query: str,
-    *,
-    timeout_ms: float = 10_000,
-    settle_ms: int = 300,
-    none_texts: Sequence[str] = SEARCH_NONE_TEXTS,
-) -> list[str]:
-    """Type ``query`` into the (ready) search box; return the result titles, in order.
-
-    Titles are the page title (h1) of each result group followed by its
-    matching sections (h2), as Material renders them. Returns [] when Material
-    reports no match.
-
-    Material reads the query on ``keyup`` only. Playwright types non-ASCII text
-    (Chinese) with insertText, which fires ``input`` but no key events, so we
-    fill the box and then press End to produce the keyup a real IME would.
-    """
-    page.fill(SEARCH_INPUT, query)
-    page.press(SEARCH_INPUT, "End")
-    page.wait_for_function(
-        """([item, meta, nones]) => {
-              if (document.querySelector(item)) return true;
-              const m = document.querySelector(meta);
-              return !!m && nones.includes(m.textContent.trim());
-           }""",
-        arg=[SEARCH_ITEM, SEARCH_META, list(none_texts)],
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(settle_ms)  # results render incrementally
-    titles = page.eval_on_selector_all(
-        f"{SEARCH_ITEM} article h1, {SEARCH_ITEM} article h2",
-        "els => els.map(e => e.textContent.trim())",
-    )
-    log.debug("search %r -> %s", query, titles)
-    return titles

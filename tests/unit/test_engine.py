@@ -9,7 +9,6 @@ import pytest
 from kb import item_page, markup, tables, templating
 from kb.errors import ContentError, ContentErrors
 from kb.glossary import TermMark, mark_terms
-from kb.search_index import enrich, subwords
 from kb.site import KnowledgeBase
 from tests.support.project import MINIMAL_DOCS, load_kb
 
@@ -116,16 +115,6 @@ def test_glossary_marks_first_occurrence_outside_links_and_headings():
     assert '纠“<a class="kb-term" href="../t/" title="释义">四风</a>”' in marked
 
 
-def test_search_keywords_add_subwords_of_compounds():
-    assert "麻将" in subwords("杜绝打麻将")
-    assert "措施" in subwords("整改措施")
-    index = enrich({"docs": [{"title": "t", "text": "杜绝\u200b打麻将"}, {"title": "English", "text": "only"},
-                             {"title": "t", "text": "打\u200b麻将"}]})
-    assert "麻将" in index["docs"][0]["keywords"].split("\u200b")
-    assert "keywords" not in index["docs"][1]
-    assert "keywords" not in index["docs"][2]  # 麻将 is already a token there
-
-
 def test_errors_sorted_and_summarised():
     errors = ContentErrors([ContentError("b.md", 2, "乙"), ContentError("a.md", 9, "甲")])
     assert str(errors).splitlines() == ["a.md:9: 甲", "b.md:2: 乙"]
@@ -137,17 +126,6 @@ def test_glossary_skips_elements_marked_no_mark():
     marked = mark_terms(html, [TermMark("四风", "t/", "释义")])
     assert marked.startswith('<div class="kb-facts kb-nomark"><p>标签 四风</p></div>')
     assert marked.endswith('<p><a class="kb-term" href="t/" title="释义">四风</a></p>')
-
-
-def test_registered_glossary_words_are_cut_whole():
-    import jieba
-
-    from kb.search_index import register_words
-
-    assert "四风" not in list(jieba.Tokenizer().cut("纠治四风树新风"))  # control: jieba alone glues it
-    register_words(["四风", "这是一个很长很长的术语名称"])
-    assert "四风" in list(jieba.cut("纠治四风树新风"))
-    assert "这是一个很长很长的术语名称" not in list(jieba.cut("这是一个很长很长的术语名称"))
 
 
 def test_reused_sections_have_redactions_filled(tmp_path):

@@ -1,0 +1,298 @@
+/*
+ * 清廉建设知识库 search worker.
+ *
+ * Speaks the protocol of Material for MkDocs' search worker (SETUP -> READY,
+ * QUERY -> RESULT), so Material's search box, result list and on-page
+ * highlighting work unchanged; overrides/main.html points the theme at this
+ * file. The index is written by kb/search_index.py: one entry per page,
+ * {l: location, t: title, p: [section titles], k: [keys], h: [headings],
+ * x: text, b: boost for an exact title or key match, w: weight of the text}.
+ *
+ * Matching: every word of the query must occur in the page (a substring of
+ * its title, keys, headings or text, after `fold`), so a word inside a
+ * compound is found without a segmenter, and a query is never split into
+ * single characters. A Chinese word that occurs nowhere is cut into the
+ * longest pieces that do occur (single characters left out). Ranking: the
+ * page whose title or key is the word comes first, then titles that contain
+ * it (shorter titles first), keys, headings, and the text.
+ *
+ * Everything taken from the index is escaped before it becomes HTML: the
+ * theme inserts result titles and text with innerHTML.
+ *
+ * Plain ES2018, no dependencies: it runs as a web worker online and inside
+ * the iframe-worker shim of the offline bundle (file://).
+ */
+"use strict"
+
+var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+var MAX_RESULTS = 100
+var MAX_TERMS = 8
+var MAX_SEGMENTED_LENGTH = 32
+var SNIPPET_BEFORE = 30
+var SNIPPET_AFTER = 70
+
+var docs = []
+var corpus = ""
+
+/* Same as kb.search_index.fold: one character for one character. */
+function fold(text) {
+  return text
+    .replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0) })
+    .replace(/\u3000/g, " ")
+    .replace(/[\u2e80-\u2fdf\uf900-\ufaff]/g, function (c) {
+      var n = c.normalize("NFKC")
+      return n.length === 1 ? n : c
+    })
+    .replace(/[A-Z]/g, function (c) { return c.toLowerCase() })
+}
+
+/* Same as kb.search_index.query_terms. */
+function queryTerms(query) {
+  var seen = {}, terms = []
+  fold(query).split(/[^\p{L}\p{N}\p{M}_\-]+/u).forEach(function (part) {
+    var term = part.replace(/^[-_]+|[-_]+$/g, "")
+    if (term && !seen[term]) {
+      seen[term] = true
+      terms.push(term)
+    }
+  })
+  return terms.slice(0, MAX_TERMS)
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c]
+  })
+}
+
+function setup(data) {
+  docs = (data.docs || []).map(function (entry, order) {
+    var keys = entry.k || [], headings = entry.h || []
+    return {
+      order: order,
+      location: String(entry.l || ""),
+      title: String(entry.t || ""),
+      path: (entry.p || []).map(String),
+      text: String(entry.x || ""),
+      boost: Number(entry.b) || 0,
+      weight: entry.w === undefined ? 1 : Number(entry.w),
+      ftitle: fold(String(entry.t || "")),
+      fkeys: keys.map(function (k) { return fold(String(k)) }),
+      fheadings: fold(headings.join("\n")),
+      ftext: fold(String(entry.x || ""))
+    }
+  })
+  corpus = docs.map(function (d) {
+    return [d.ftitle, d.fkeys.join("\n"), d.fheadings, d.ftext].join("\n")
+  }).join("\u0000")
+}
+
+function count(haystack, needle, limit) {
+  var n = 0, at = haystack.indexOf(needle)
+  while (at >= 0 && n < limit) {
+    n += 1
+    at = haystack.indexOf(needle, at + needle.length)
+  }
+  return n
+}
+
+/* How well a page answers one word; 0 when the word is not in the page. */
+function termScore(doc, term) {
+  var best = 0
+  var at = doc.ftitle.indexOf(term)
+  if (doc.ftitle === term)
+    best = 100 + doc.boost
+  else if (at === 0)
+    best = 70 + 20 * term.length / doc.ftitle.length
+  else if (at > 0)
+    best = 50 + 30 * term.length / doc.ftitle.length
+  for (var i = 0; i < doc.fkeys.length; i++) {
+    var key = doc.fkeys[i]
+    if (key === term)
+      best = Math.max(best, 95 + doc.boost)
+    else if (key.indexOf(term) >= 0)
+      best = Math.max(best, 40 + 20 * term.length / key.length)
+  }
+  if (best < 20 && doc.fheadings.indexOf(term) >= 0)
+    best = 20
+  var n = count(doc.ftext, term, 10)
+  if (!best && !n)
+    return 0
+  return best + (n ? (4 + 6 * n / 10) * doc.weight : 0)
+}
+
+/* A Chinese word that is in no page: the longest pieces of it that are. */
+function pieces(term) {
+  if (term.length > MAX_SEGMENTED_LENGTH || !/\p{sc=Han}/u.test(term))
+    return []
+  var found = [], i = 0
+  while (i < term.length) {
+    var length = 0
+    for (var j = term.length; j > i + 1; j--)
+      if (corpus.indexOf(term.slice(i, j)) >= 0) {
+        length = j - i
+        break
+      }
+    if (length) {
+      found.push(term.slice(i, i + length))
+      i += length
+    } else {
+      i += 1
+    }
+  }
+  return found
+}
+
+function expand(terms) {
+  var out = []
+  terms.forEach(function (term) {
+    if (corpus.indexOf(term) >= 0) {
+      out.push(term)
+    } else {
+      var parts = pieces(term)
+      if (parts.length) out.push.apply(out, parts)
+      else out.push(term)
+    }
+  })
+  return out.filter(function (t, i) { return out.indexOf(t) === i })
+}
+
+/* Wrap every occurrence of the terms in `text` (positions found in its folded copy). */
+function mark(text, folded, terms) {
+  var ordered = terms.slice().sort(function (a, b) { return b.length - a.length })
+  var html = "", i = 0, plain = 0
+  while (i < folded.length) {
+    var hit = ""
+    for (var t = 0; t < ordered.length; t++)
+      if (folded.startsWith(ordered[t], i)) {
+        hit = ordered[t]
+        break
+      }
+    if (hit) {
+      html += escapeHtml(text.slice(plain, i)) + "<mark>" + escapeHtml(text.slice(i, i + hit.length)) + "</mark>"
+      i += hit.length
+      plain = i
+    } else {
+      i += 1
+    }
+  }
+  return html + escapeHtml(text.slice(plain))
+}
+
+var SENTENCE_END = /[。!?;\n]/
+
+/* The sentence of the page text where the query first matches, marked. */
+function snippet(doc, terms) {
+  var text = doc.text, folded = doc.ftext
+  if (!text)
+    return ""
+  var pos = -1, length = 0
+  terms.forEach(function (term) {
+    var at = folded.indexOf(term)
+    if (at >= 0 && (pos < 0 || at < pos)) {
+      pos = at
+      length = term.length
+    }
+  })
+  if (pos < 0) {
+    pos = 0
+    length = 0
+  }
+  var start = pos
+  while (start > 0 && !SENTENCE_END.test(folded[start - 1]))
+    start -= 1
+  var end = pos + length
+  while (end < folded.length && !SENTENCE_END.test(folded[end]))
+    end += 1
+  if (end < folded.length && folded[end] !== "\n")
+    end += 1
+  var prefix = "", suffix = ""
+  if (pos - start > SNIPPET_BEFORE) {
+    start = pos - SNIPPET_BEFORE
+    prefix = "…"
+  }
+  if (end - (pos + length) > SNIPPET_AFTER) {
+    end = pos + length + SNIPPET_AFTER
+    suffix = "…"
+  }
+  return prefix + mark(text.slice(start, end), folded.slice(start, end), terms) + suffix
+}
+
+function render(doc, terms, matched) {
+  var trail = doc.path.length
+    ? "<span class=\"kb-search-path\">" + doc.path.map(escapeHtml).join(" › ") + "</span>"
+    : ""
+  var sentence = snippet(doc, terms)
+  return {
+    location: doc.location,
+    title: mark(doc.title, doc.ftitle, terms),
+    text: trail + (sentence ? "<span class=\"kb-search-snippet\">" + sentence + "</span>" : ""),
+    score: 0,
+    terms: matched
+  }
+}
+
+function rank(terms, requireAll) {
+  var hits = []
+  docs.forEach(function (doc) {
+    var score = 0, found = 0, matched = {}
+    terms.forEach(function (term) {
+      var s = termScore(doc, term)
+      matched[term] = s > 0
+      if (s > 0) {
+        score += s
+        found += 1
+      }
+    })
+    if (found && (!requireAll || found === terms.length))
+      hits.push({ doc: doc, score: score * found / terms.length, matched: matched })
+  })
+  hits.sort(function (a, b) {
+    return b.score - a.score ||
+      a.doc.title.length - b.doc.title.length ||
+      a.doc.order - b.doc.order
+  })
+  return hits
+}
+
+function search(query) {
+  var terms = expand(queryTerms(query))
+  if (!terms.length)
+    return { items: [], suggest: [] }
+  var hits = rank(terms, true)
+  if (!hits.length && terms.length > 1)
+    hits = rank(terms, false)
+  return {
+    items: hits.slice(0, MAX_RESULTS).map(function (hit) {
+      var item = render(hit.doc, terms, hit.matched)
+      item.score = hit.score
+      return [item]
+    }),
+    suggest: []
+  }
+}
+
+function handle(message) {
+  switch (message.type) {
+    case SETUP:
+      setup(message.data)
+      return { type: READY }
+    case QUERY:
+      try {
+        return { type: RESULT, data: search(String(message.data || "")) }
+      } catch (err) {
+        console.warn("search failed", err)
+        return { type: RESULT, data: { items: [], suggest: [] } }
+      }
+    default:
+      throw new TypeError("Invalid message type")
+  }
+}
+
+if (typeof module !== "undefined" && module.exports) {
+  module.exports = { fold: fold, queryTerms: queryTerms, search: search, setup: setup, escapeHtml: escapeHtml }
+} else {
+  addEventListener("message", function (ev) {
+    postMessage(handle(ev.data))
+  })
+}
