@@ -202,12 +202,14 @@ def index_json(config: dict, docs: Iterable[dict]) -> str:
 def _fold_char(char: str) -> str:
     code = ord(char)
     if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
+        char = chr(code - 0xFEE0)
+        return char.lower() if "A" <= char <= "Z" else char
     if code == 0x3000:
         return " "
     if 0x2E80 <= code <= 0x2FDF or 0xF900 <= code <= 0xFAFF:
         folded = unicodedata.normalize("NFKC", char)
-        return folded if len(folded) == 1 else char
+        # The worker counts UTF-16 units: an ideograph outside the BMP would be two.
+        return folded if len(folded) == 1 and ord(folded) < 0x10000 else char
     if "A" <= char <= "Z":
         return char.lower()
     return char

@@ -118,19 +118,29 @@ def result_location(href: str, base: str) -> str:
     return path[len(base_path):] if path.startswith(base_path) else path
 
 
-def evaluate(site_dir: Path, queries: list[Query]) -> tuple[list[Outcome], dict]:
-    from playwright.sync_api import sync_playwright
+def evaluate(site_dir: Path, queries: list[Query], browser=None) -> tuple[list[Outcome], dict]:
+    """Type every query into the search box of the site served from `site_dir`. `browser`,
+    a Playwright chromium already running (the tests have one), or Debian's chromium."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        from .offline import CHROMIUM_ARGS, CHROMIUM_PATH
+
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
+            try:
+                return evaluate(site_dir, queries, launched)
+            finally:
+                launched.close()
 
     from .browser import open_search, search_results, serve_folder
-    from .offline import CHROMIUM_ARGS, CHROMIUM_PATH
 
     pages = searchable_pages(site_dir)
-    ids = {entry_id for entry_id in _item_ids(site_dir)}
+    ids = set(_item_ids(site_dir))
     outcomes = []
-    with serve_folder(site_dir) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
+    with serve_folder(site_dir) as base:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             open_search(page, base)
             for query in queries:
                 results, seconds = search_results(page, query.query)
@@ -140,15 +150,14 @@ def evaluate(site_dir: Path, queries: list[Query]) -> tuple[list[Outcome], dict]
                 expected = page_location(query.first) if query.first else None
                 outcome = Outcome(query, expected, relevant, results, locations, seconds)
                 for result in results[:TOP]:
-                    shown = [w for w in re.split(r"[^\w\-]+", result["path"]) if w in ids]
-                    if shown:
+                    if any(word in ids for word in re.split(r"[^\w\-]+", result["path"])):
                         outcome.problems.append(f"结果路径中有编号：{result['path']}")
                     if _INVISIBLE.search(result["title"] + result["snippet"] + result["path"]):
                         outcome.problems.append(f"结果中有不可见字符：{result['title']!r}")
                 outcomes.append(outcome)
         finally:
-            browser.close()
-    return outcomes, summarize(outcomes, site_dir)
+            page.close()
+    return outcomes, summarize(outcomes, (site_dir / "search" / "search_index.json").stat().st_size)
 
 
 def _item_ids(site_dir: Path) -> list[str]:
@@ -157,7 +166,7 @@ def _item_ids(site_dir: Path) -> list[str]:
             for entry in index_entries(site_dir) if entry["l"].count("/") >= 2]
 
 
-def summarize(outcomes: list[Outcome], site_dir: Path) -> dict:
+def summarize(outcomes: list[Outcome], index_bytes: int) -> dict:
     recalls = [o.recall for o in outcomes if o.recall is not None]
     answerable = [o for o in outcomes if o.expected is not None]
     unanswerable = [o for o in outcomes if o.expected is None]
@@ -169,7 +178,7 @@ def summarize(outcomes: list[Outcome], site_dir: Path) -> dict:
         "empty_answers": sum(not o.results for o in answerable),
         "false_answers": sum(bool(o.results) for o in unanswerable),
         "result_problems": sum(len(o.problems) for o in outcomes),
-        "index_bytes": (site_dir / "search" / "search_index.json").stat().st_size,
+        "index_bytes": index_bytes,
         "median_ms": round(statistics.median(seconds) * 1000, 1) if seconds else 0.0,
         "max_ms": round(max(seconds) * 1000, 1) if seconds else 0.0,
     }

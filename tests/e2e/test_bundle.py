@@ -14,6 +14,7 @@ import zipfile
 
 import pytest
 
+from kbtools.browser import search_results
 from tests.support.browser import chromium_fixture, open_search, record_requests, search_titles
 from tests.support.htmlcheck import check_site
 from tests.support.project import MINIMAL_DOCS, make_project, run_script
@@ -117,11 +118,16 @@ def test_search_works_offline_without_leaving_the_folder(whole, browser):
     page = browser.new_page()
     with record_requests(page.context, allowed_dir=root) as requests:
         open_search(page, (root / "index.html").as_uri())
-        yigang = _flat(search_titles(page, "一岗双责"))
+        yigang, _ = search_results(page, "一岗双责")
         majiang = _flat(search_titles(page, "麻将"))
+        ledger, _ = search_results(page, "台账")
+        nothing, _ = search_results(page, "足球联赛")
     page.close()
-    assert any("一岗双责" in t for t in yigang), yigang
+    assert yigang[0]["title"] == "一岗双责" and yigang[0]["path"] == "术语", yigang[0]
+    assert yigang[0]["href"].endswith("terms/term-yigang-shuangze.html?h=%E4%B8%80%E5%B2%97%E5%8F%8C%E8%B4%A3")
+    assert {mark for r in yigang for mark in r["marks"]} == {"一岗双责"}
     assert majiang, "搜索“麻将”没有结果"
+    assert ledger[0]["title"] == "整改台账" and nothing == []
     assert requests.outside == []
     assert any("search_index.js" in u for u in requests.urls) and any("shim.js" in u for u in requests.urls)
 
