@@ -162,13 +162,17 @@ def page_text(page_html: str) -> PageText:
 
 
 def document(*, location: str, title: str, path: Iterable[str] = (), keys: Iterable[str] = (),
-             page_html: str = "", boost: int = 0, text_weight: float = PAGE_TEXT_WEIGHT) -> dict:
+             page_html: str = "", summary: str = "", boost: int = 0, text_weight: float = PAGE_TEXT_WEIGHT) -> dict:
     """One page's index entry, with short field names (the index is fetched by every reader):
     l location, t title, p the titles of the sections above the page, k keys (with the h1
     when it is not the title: the home page is 首页 in the nav and 清廉建设知识库 on the
     page), h headings, x text (blocks separated by newlines), b what an exact title or key
-    match adds, w the weight of the text when it is not 1."""
+    match adds, w the weight of the text when it is not 1. An item's one-line summary
+    opens the text (a result matched by its title shows it) unless the page shows it."""
     text = page_text(page_html)
+    summary = clean_text(summary)
+    if summary and summary not in text.blocks:
+        text.blocks.insert(0, summary)
     title = clean_text(title)
     entry: dict = {"l": location, "t": title}
     trail = [clean_text(part) for part in path if clean_text(part)]

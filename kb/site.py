@@ -176,7 +176,8 @@ class KnowledgeBase:
             return search_index.document(location=location, title=title, path=nav_titles, page_html=page_html)
         keys = [item.id, markup.short_label(self.index, item), *(item.get("aliases") or [])]
         return search_index.document(location=location, title=item.title, path=[model.TYPE_PLURAL_LABELS[item.type]],
-                                     keys=keys, page_html=page_html, boost=item.spec.search_boost,
+                                     keys=keys, page_html=page_html, summary=item.summary or "",
+                                     boost=item.spec.search_boost,
                                      text_weight=item.spec.search_text_weight)
 
     def glossary_terms(self) -> list[model.Item]:

@@ -1,11 +1,23 @@
-"""性能基准：生成 N 个条目的模拟知识库，用真实的 mkdocs 构建，报告耗时和体积。
+"""性能基准：生成 N 个条目的模拟知识库，用本项目的配置和“裸” Material 各构建一次，比较耗时和体积。
 
-    python scripts/bench.py --items 1600
+    python scripts/bench.py --items 2000
     python scripts/bench.py --items 100 --json
+    python scripts/bench.py --items 2000 --skip-serve --skip-search
 
 模拟知识库放在临时目录中：复制本项目的配置、引擎和 docs 中的非条目页面（首页、
 索引页、清单、台账、对照表……），再按内容模型生成各类条目（中文正文、关系、标签、
-编辑归纳的对应关系、宏调用和隐去名称变量）。结果中 KB = 1024 字节，MB = 1024 KB。
+编辑归纳的对应关系、宏调用和隐去名称变量）。同一批文件和导航再用裸 Material 构建一次：
+没有宏、没有本项目的钩子和模板，用 Material 自带的中文搜索（jieba 分词），这是不用本项目时
+最可能的选择。依次测量：
+
+- build_s / bare_build_s / ratio：两次构建的耗时及其比值；peak_rss_mb：本项目构建的内存峰值；
+- site_bytes、bytes_per_page（条目页面的平均大小）、largest_page、largest_page_bytes；
+- search_index_bytes / bare_search_index_bytes / search_index_ratio：两个搜索索引的大小；
+- search_median_ms / search_max_ms（及 bare_ 开头的同名项）：在 chromium 中输入查询到显示结果的时间；
+- check_s：scripts/check.py 检查同一批内容的耗时；
+- serve_reload_s：mkdocs serve 中保存一个页面到重新构建好的页面可以打开的时间。
+
+不加 --json 时逐步显示进度，最后输出一张表；加 --json 时最后一行是一个 JSON 对象。
 """
 from __future__ import annotations
 
@@ -13,13 +25,16 @@ import argparse
 import itertools
 import json
 import logging
+import os
 from pathlib import Path
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 from kb import model
 
@@ -27,8 +42,33 @@ from .project import PROJECT_DIR, Project, copy_engine, is_problem_line, load_pr
 
 log = logging.getLogger("kb.scripts")
 
-RESULT_KEYS = ("items", "pages", "build_seconds", "site_mb", "largest_page_kb", "largest_page",
-               "search_index_kb", "average_page_kb")
+RESULT_KEYS = ("items", "pages", "build_s", "bare_build_s", "ratio", "peak_rss_mb", "site_bytes", "bytes_per_page",
+               "largest_page", "largest_page_bytes", "search_index_bytes", "bare_search_index_bytes",
+               "search_index_ratio", "search_median_ms", "search_max_ms", "bare_search_median_ms",
+               "bare_search_max_ms", "check_s", "serve_reload_s")
+LABELS = {
+    "items": "条目数", "pages": "HTML 页面数", "build_s": "构建耗时（秒）", "bare_build_s": "裸 Material 构建耗时（秒）",
+    "ratio": "耗时比（本项目 / 裸 Material）", "peak_rss_mb": "构建内存峰值（MB）", "site_bytes": "网站总大小（字节）",
+    "bytes_per_page": "条目页面平均大小（字节）", "largest_page": "最大的页面", "largest_page_bytes": "最大页面（字节）",
+    "search_index_bytes": "搜索索引（字节）", "bare_search_index_bytes": "裸 Material 搜索索引（字节）",
+    "search_index_ratio": "搜索索引之比（本项目 / 裸 Material）", "search_median_ms": "输入到显示结果，中位数（毫秒）",
+    "search_max_ms": "输入到显示结果，最长（毫秒）", "bare_search_median_ms": "裸 Material：输入到显示结果，中位数（毫秒）",
+    "bare_search_max_ms": "裸 Material：输入到显示结果，最长（毫秒）", "check_s": "check.py 耗时（秒）",
+    "serve_reload_s": "serve 中保存到页面更新（秒）",
+}
+# The bare build: the same files and nav, Material and its own search, nothing of the project.
+BARE_CONFIG = """INHERIT: mkdocs.yml
+theme:
+  name: material
+  custom_dir: bare-overrides
+plugins:
+  - search:
+      lang: zh
+hooks: []
+"""
+# What staff type, as words of the generated text: a term, a phrase inside a compound, two words.
+SEARCH_QUERIES = ("廉政风险点", "风险点", "警示教育", "台账", "主体责任", "纪律 谈话", "一岗双责", "清廉建设",
+                  "自查清单", "量子隧穿")
 
 SUBJECTS = ("领导班子", "班子成员", "党员干部", "基层党组织", "局机关各科室", "所属事业单位", "景区管理单位",
             "文化市场综合执法队伍", "文旅企业", "新入职党员干部", "中层干部", "窗口服务单位")
@@ -236,43 +276,154 @@ def write_docs(project: Project, target_docs: Path, generator: Generator) -> int
     return count
 
 
-def measure_site(site: Path) -> dict:
-    html = [p for p in site.rglob("*.html")]
+def measure_site(site: Path, item_pages: set[str]) -> dict:
+    """Sizes of a built site; `item_pages` are the item pages' folders ("problems/problem-01")."""
+    html = list(site.rglob("*.html"))
     sizes = {p: p.stat().st_size for p in html}
-    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    largest = max(sizes, key=sizes.get) if sizes else None
+    items = [size for p, size in sizes.items() if p.parent.relative_to(site).as_posix() in item_pages]
+    largest = max(sizes, key=sizes.get)
     search = site / "search" / "search_index.json"
     return {
         "pages": len(html),
-        "site_mb": round(total / 1024 / 1024, 2),
-        "largest_page_kb": round(sizes[largest] / 1024, 1) if largest else 0.0,
-        "largest_page": largest.relative_to(site).as_posix() if largest else "",
-        "search_index_kb": round(search.stat().st_size / 1024, 1) if search.exists() else 0.0,
-        "average_page_kb": round(sum(sizes.values()) / len(sizes) / 1024, 1) if sizes else 0.0,
+        "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+        "bytes_per_page": round(sum(items) / len(items)) if items else 0,
+        "largest_page": largest.relative_to(site).as_posix(),
+        "largest_page_bytes": sizes[largest],
+        "search_index_bytes": search.stat().st_size if search.exists() else 0,
     }
 
 
-def run(items: int, seed: int, keep: bool) -> dict:
+def timed_run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str, int]:
+    """Run a command; return seconds, its peak memory (MB), its output and exit code."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read().decode("utf-8", errors="replace")
+    return seconds, usage.ru_maxrss / 1024, output, process.returncode
+
+
+def search_latency(site: Path, queries: tuple[str, ...] = SEARCH_QUERIES) -> tuple[float, float]:
+    """Median and longest time (ms) from typing a query into the search box to the results."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import open_search, search_results, serve_folder
+    from .offline import CHROMIUM_ARGS, CHROMIUM_PATH
+
+    times = []
+    with serve_folder(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page()
+            open_search(page, base, timeout_ms=120_000)
+            for query in queries:
+                times.append(search_results(page, query, timeout_ms=60_000)[1] * 1000)
+        finally:
+            browser.close()
+    times.sort()
+    return round(times[len(times) // 2], 1), round(times[-1], 1)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def serve_reload_seconds(work: Path, env: dict[str, str], page: Path, page_url: str, timeout: float = 600) -> float:
+    """Start `mkdocs serve`, save a change to one page, and time until the served page shows it."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while _fetch(base + page_url) is None:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    out.seek(0)
+                    raise SystemExit("mkdocs serve 没有启动：\n" + out.read().decode("utf-8", errors="replace")[-3000:])
+                time.sleep(0.2)
+            marker = f"基准测试标记{time.time_ns()}"
+            with open(page, "a", encoding="utf-8") as handle:
+                handle.write(f"\n{marker}\n")
+            saved = time.perf_counter()
+            while marker not in (_fetch(base + page_url) or ""):
+                if time.monotonic() > deadline:
+                    raise SystemExit("mkdocs serve 在限定时间内没有重新构建页面")
+                time.sleep(0.05)
+            return time.perf_counter() - saved
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool = True) -> dict:
     project = load_project()
     work = Path(tempfile.mkdtemp(prefix=f"kb-bench-{items}-"))
     try:
         copy_engine(work, PROJECT_DIR)
+        for part in ("kbtools", "scripts"):  # check.py checks the project it sits in
+            shutil.copytree(PROJECT_DIR / part, work / part, ignore=shutil.ignore_patterns("__pycache__"))
         generator = Generator(items, seed, list(project.settings().tags))
         written = write_docs(project, work / "docs", generator)
-        log.info(f"已生成 {written} 个条目（{'、'.join(f'{t} {c}' for t, c in generator.counts.items())}），正在构建 …")
+        (work / "bare-overrides").mkdir()
+        (work / "mkdocs-bare.yml").write_text(BARE_CONFIG, encoding="utf-8")
+        steps = 3 + search + serve
+        log.info(f"[1/{steps}] 已生成 {written} 个条目（{'、'.join(f'{t} {c}' for t, c in generator.counts.items())}），"
+                 "用本项目的配置构建 …")
         env = mkdocs_environment(PROJECT_DIR, SOURCE_DATE_EPOCH="1764000000", KB_VERSION="bench")
         env.pop("KB_AUDIENCE", None)
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(work / "site")]
-        started = time.perf_counter()
-        result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, encoding="utf-8")
-        seconds = time.perf_counter() - started
-        output = result.stdout + result.stderr
+        mkdocs = [sys.executable, "-m", "mkdocs", "build"]
+        seconds, peak, output, code = timed_run([*mkdocs, "--strict", "-d", str(work / "site")], work, env)
         problems = [line for line in output.splitlines() if is_problem_line(line)]
-        if result.returncode != 0 or problems:
+        if code != 0 or problems:
             keep = True  # leave the generated project for inspection
             log.error(output[-4000:])
-            raise SystemExit(f"模拟知识库构建失败（退出码 {result.returncode}），生成的项目保留在 {work}")
-        stats = {"items": written, "build_seconds": round(seconds, 2), **measure_site(work / "site")}
+            raise SystemExit(f"模拟知识库构建失败（退出码 {code}），生成的项目保留在 {work}")
+        log.info(f"[2/{steps}] 用裸 Material 构建同样的页面 …")
+        bare_seconds, _, bare_output, bare_code = timed_run([*mkdocs, "-f", "mkdocs-bare.yml", "-d", str(work / "site-bare")], work, env)
+        if bare_code != 0:
+            keep = True
+            log.error(bare_output[-4000:])
+            raise SystemExit(f"裸 Material 构建失败，生成的项目保留在 {work}")
+        log.info(f"[3/{steps}] 运行 scripts/check.py …")
+        check_seconds, _, check_output, check_code = timed_run([sys.executable, "scripts/check.py"], work, env)
+        if check_code != 0:
+            keep = True
+            log.error(check_output[-4000:])
+            raise SystemExit(f"check.py 报错，生成的项目保留在 {work}")
+        folders = {f"{model.TYPES[t].folder}/{item_id}" for t, ids in generator.ids.items() for item_id in ids}
+        stats = {"items": written, "build_s": round(seconds, 2), "bare_build_s": round(bare_seconds, 2),
+                 "ratio": round(seconds / bare_seconds, 2), "peak_rss_mb": round(peak, 1),
+                 "check_s": round(check_seconds, 2), **measure_site(work / "site", folders)}
+        bare_index = measure_site(work / "site-bare", folders)["search_index_bytes"]
+        stats["bare_search_index_bytes"] = bare_index
+        stats["search_index_ratio"] = round(stats["search_index_bytes"] / bare_index, 2) if bare_index else None
+        step = 4
+        stats.update(search_median_ms=None, search_max_ms=None, bare_search_median_ms=None, bare_search_max_ms=None)
+        if search:
+            log.info(f"[{step}/{steps}] 在 chromium 中输入 {len(SEARCH_QUERIES)} 个查询（本项目与裸 Material）…")
+            stats["search_median_ms"], stats["search_max_ms"] = search_latency(work / "site")
+            stats["bare_search_median_ms"], stats["bare_search_max_ms"] = search_latency(work / "site-bare")
+            step += 1
+        stats["serve_reload_s"] = None
+        if serve:
+            log.info(f"[{step}/{steps}] 启动 mkdocs serve，保存一个页面，等它重新构建 …")
+            problem = generator.ids["problem"][0]
+            page = work / "docs" / model.TYPES["problem"].folder / f"{problem}.md"
+            stats["serve_reload_s"] = round(serve_reload_seconds(work, env, page, f"problems/{problem}/"), 2)
         if keep:
             log.info(f"临时目录保留在 {work}")
         return {key: stats[key] for key in RESULT_KEYS}
@@ -283,24 +434,21 @@ def run(items: int, seed: int, keep: bool) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     setup_logging()
-    parser = argparse.ArgumentParser(description="生成 N 个条目的模拟知识库，用 mkdocs 构建，报告耗时和体积。")
-    parser.add_argument("--items", type=int, required=True, help="条目数，例如 100 或 1600")
-    parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
+    parser = argparse.ArgumentParser(description="生成 N 个条目的模拟知识库，与裸 Material 比较构建耗时、体积和搜索。")
+    parser.add_argument("--items", type=int, required=True, help="条目数，例如 250、1000、2000、4000")
+    parser.add_argument("--json", action="store_true", help="最后一行输出一个 JSON 对象")
     parser.add_argument("--seed", type=int, default=1, help="随机数种子（默认 1，同一种子生成同样的内容）")
     parser.add_argument("--keep", action="store_true", help="保留临时目录，便于查看生成的页面和网站")
+    parser.add_argument("--skip-serve", action="store_true", help="不测 mkdocs serve 的重新构建时间")
+    parser.add_argument("--skip-search", action="store_true", help="不在 chromium 中测搜索")
     args = parser.parse_args(argv)
     if args.items < 7:
         parser.error("--items 至少为 7（每种类型至少一个条目）")
-    stats = run(args.items, args.seed, args.keep)
+    stats = run(args.items, args.seed, args.keep, serve=not args.skip_serve, search=not args.skip_search)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
         return 0
-    labels = {
-        "items": "条目数", "pages": "HTML 页面数", "build_seconds": "构建耗时（秒）", "site_mb": "网站总大小（MB）",
-        "largest_page_kb": "最大 HTML 页面（KB）", "largest_page": "最大的页面", "search_index_kb": "搜索索引（KB）",
-        "average_page_kb": "HTML 页面平均大小（KB）",
-    }
     for key in RESULT_KEYS:
-        print(f"{labels[key]}\t{stats[key]}")
+        value = stats[key]
+        print(f"{LABELS[key]:<32}{'—' if value is None else value}")
     return 0
-

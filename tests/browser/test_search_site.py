@@ -71,3 +71,16 @@ def test_a_result_reads_as_title_path_and_the_sentence_that_matched(search_page)
     assert {mark for r in results for mark in r["marks"]} == {"一岗双责"}  # never 一 of 一线
     assert all("-" not in r["path"] for r in results)  # section titles, never an ID such as policy-one-post-two-duties
     assert len(results) < 30  # the pages that contain the word, not every page with 一 or 责
+
+
+def test_following_a_result_highlights_the_word_on_the_page(site, browser):
+    with serve_folder(site) as base:
+        page = browser.new_page()
+        open_search(page, base)
+        first = search_results(page, "警示教育")[0][0]
+        page.goto(first["href"], wait_until="load")
+        page.wait_for_selector("mark[data-md-highlight]")
+        marks = page.eval_on_selector_all("article mark[data-md-highlight]", "els => els.map(e => e.textContent)")
+        page.close()
+    assert marks and set(marks) == {"警示教育"}
+

@@ -375,15 +375,20 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_site(minimal_project: P
 
 
 def test_bench_json(minimal_project: Path):
-    result = run_script(minimal_project, "bench.py", "--items", "30", "--json")
+    """One run of everything the benchmark measures, on a small generated knowledge base."""
+    result = run_script(minimal_project, "bench.py", "--items", "30", "--json", timeout=600)
     assert result.returncode == 0, output(result)
-    stats = json.loads(result.stdout)
-    assert set(stats) == {"items", "pages", "build_seconds", "site_mb", "largest_page_kb", "largest_page",
-                          "search_index_kb", "average_page_kb"}
-    assert stats["items"] == 30
-    assert stats["pages"] > 30
-    assert 0 < stats["average_page_kb"] <= stats["largest_page_kb"]
-    assert stats["site_mb"] > 0 and stats["search_index_kb"] > 0 and stats["build_seconds"] > 0
+    stats = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(stats) == {
+        "items", "pages", "build_s", "bare_build_s", "ratio", "peak_rss_mb", "site_bytes", "bytes_per_page",
+        "largest_page", "largest_page_bytes", "search_index_bytes", "bare_search_index_bytes", "search_index_ratio",
+        "search_median_ms", "search_max_ms", "bare_search_median_ms", "bare_search_max_ms", "check_s", "serve_reload_s"}
+    assert stats["items"] == 30 and stats["pages"] > 30
+    assert 0 < stats["bytes_per_page"] <= stats["largest_page_bytes"] < stats["site_bytes"]
+    assert stats["ratio"] == round(stats["build_s"] / stats["bare_build_s"], 2)
+    assert stats["search_index_bytes"] > 0 and stats["bare_search_index_bytes"] > 0
+    for key in ("peak_rss_mb", "check_s", "serve_reload_s", "search_median_ms", "bare_search_median_ms"):
+        assert stats[key] > 0, key
 
 
 # -- CONTRIBUTING.md -----------------------------------------------------------------

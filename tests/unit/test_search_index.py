@@ -64,6 +64,9 @@ def test_document_has_short_fields_and_drops_what_repeats_the_title():
         "k": ["problem-01", "问题一"], "h": ["主要表现"],
         "x": "一句话概括。\n部分班子成员针对一岗双责多以口头强调为主。", "b": 5, "w": 0.8,
     }
+    with_summary = document(location="x/", title="甲", page_html="<p>正文。</p>", summary="一句话\n摘要。")
+    assert with_summary["x"] == "一句话摘要。\n正文。"
+    assert document(location="x/", title="甲", page_html="<p>正文。</p>", summary="正文。")["x"] == "正文。"
     home = document(location="", title="首页", page_html="<h1>清廉建设知识库</h1><p>正文</p>", text_weight=1)
     assert home["k"] == ["清廉建设知识库"] and "w" not in home and "p" not in home
 
