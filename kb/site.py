@@ -191,7 +191,3 @@ class KnowledgeBase:
             for term in self.glossary_terms() if term.path != page_path
             for surface in [term.title, *(term.get("aliases") or [])]
         ]
-
-    def glossary_words(self) -> list[str]:
-        """Every surface form of every visible term: titles and aliases."""
-        return [word for term in self.glossary_terms() for word in [term.title, *(term.get("aliases") or [])]]

@@ -68,7 +68,9 @@ hooks: []
 """
 # What staff type, as words of the generated text: a term, a phrase inside a compound, two words.
 SEARCH_QUERIES = ("廉政风险点", "风险点", "警示教育", "台账", "主体责任", "纪律 谈话", "一岗双责", "清廉建设",
-                  "自查清单", "量子隧穿")
+                  "自查清单", "量子隧穿",
+                  # a pasted sentence found nowhere, which the search cuts into pieces
+                  "这是一句在知识库中并不存在的很长的句子用来测试搜索的速度是否足够快")
 
 SUBJECTS = ("领导班子", "班子成员", "党员干部", "基层党组织", "局机关各科室", "所属事业单位", "景区管理单位",
             "文化市场综合执法队伍", "文旅企业", "新入职党员干部", "中层干部", "窗口服务单位")

@@ -28,6 +28,8 @@ var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 var MAX_RESULTS = 100
 var MAX_TERMS = 8
 var MAX_SEGMENTED_LENGTH = 32
+var MAX_PIECE_LENGTH = 8
+var MAX_PIECE_TRIES = 64
 var SNIPPET_BEFORE = 30
 var SNIPPET_AFTER = 70
 
@@ -121,14 +123,15 @@ function termScore(doc, term) {
   return best + (n ? (4 + 6 * n / 10) * doc.weight : 0)
 }
 
-/* A Chinese word that is in no page: the longest pieces of it that are. */
+/* A Chinese word that is in no page: the longest pieces of it that are. Each try scans
+   every page's text, so a pasted sentence gets a bounded number of tries. */
 function pieces(term) {
   if (term.length > MAX_SEGMENTED_LENGTH || !/\p{sc=Han}/u.test(term))
     return []
-  var found = [], i = 0
-  while (i < term.length) {
+  var found = [], i = 0, tries = 0
+  while (i < term.length && tries < MAX_PIECE_TRIES) {
     var length = 0
-    for (var j = term.length; j > i + 1; j--)
+    for (var j = Math.min(term.length, i + MAX_PIECE_LENGTH); j > i + 1 && tries < MAX_PIECE_TRIES; j--, tries++)
       if (corpus.indexOf(term.slice(i, j)) >= 0) {
         length = j - i
         break
