@@ -24,6 +24,7 @@ INDEX = {"config": {}, "docs": [
     {"l": "evil/", "t": "<img src=x onerror=alert(1)>", "p": ["<b>x</b>"], "x": "<script>alert(2)</script>含有麻将的句子。"},
     {"l": "measures/ledger/", "t": "整改台账", "p": ["整改措施"], "x": "每一行是一个问题。", "w": 0.5},
     {"l": "m/", "t": "建立台账制度并长期坚持执行", "x": "台账要长期坚持。"},
+    {"l": "js/", "t": "脚本", "x": "constructor __proto__ toString"},
     {"l": "long/", "t": "长文", "x": "开头。" + "前文" * 40 + "关键词出现在这里" + "后文" * 60 + "。"},
 ]}
 
@@ -52,7 +53,7 @@ def test_fold_is_the_same_in_the_worker_and_in_python(page):
 
 def test_query_words_are_read_the_same_in_the_worker_and_in_python(page):
     queries = [entry["query"] for path in QUERY_FILES for entry in yaml.safe_load(path.read_text(encoding="utf-8"))]
-    queries += ["a_b c", "--x--", "“”", "中文English混合 12３"]
+    queries += ["a_b c", "--x--", "“”", "中文English混合 12３", "constructor", "__proto__ toString", "hasOwnProperty"]
     assert len(queries) > 100
     assert page.evaluate("qs => qs.map(queryTerms)", queries) == [query_terms(q) for q in queries]
 
@@ -61,6 +62,8 @@ def test_the_page_about_the_word_comes_first(page):
     assert [i["location"] for i in search(page, "一岗双责")] == ["terms/t/", "policies/p/"]
     assert [i["location"] for i in search(page, "台账")] == ["measures/ledger/", "m/"]
     assert [i["location"] for i in search(page, "TERM-T")] == ["terms/t/"]
+    # Words that are names of every JavaScript object's properties are words like any other.
+    assert [i["location"] for i in search(page, "constructor")] == ["js/"]
 
 
 def test_single_characters_of_a_longer_query_are_not_matched_or_marked(page):

@@ -50,13 +50,11 @@ function fold(text) {
 
 /* Same as kb.search_index.query_terms. */
 function queryTerms(query) {
-  var seen = {}, terms = []
+  var terms = []
   fold(query).split(/[^\p{L}\p{N}\p{M}_\-]+/u).forEach(function (part) {
     var term = part.replace(/^[-_]+|[-_]+$/g, "")
-    if (term && !seen[term]) {
-      seen[term] = true
+    if (term && terms.indexOf(term) < 0)
       terms.push(term)
-    }
   })
   return terms.slice(0, MAX_TERMS)
 }
@@ -238,7 +236,7 @@ function render(doc, terms, matched) {
 function rank(terms, requireAll) {
   var hits = []
   docs.forEach(function (doc) {
-    var score = 0, found = 0, matched = {}
+    var score = 0, found = 0, matched = Object.create(null)
     terms.forEach(function (term) {
       var s = termScore(doc, term)
       matched[term] = s > 0
