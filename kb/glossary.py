@@ -7,7 +7,6 @@ Chinese text there are none, so this works on the HTML text instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-import functools
 import html
 import re
 
@@ -22,14 +21,58 @@ _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "ar
 @dataclass(frozen=True)
 class TermMark:
     surface: str  # the text to find
-    href: str
+    target: str   # where it links: the term's page (a docs path), or an href as is
     definition: str
 
 
-@functools.lru_cache(maxsize=8)
-def _pattern(surfaces: tuple[str, ...]) -> re.Pattern:
-    """One alternation of all terms, longest first; built once per build, not per page."""
-    return re.compile("|".join(re.escape(s) for s in surfaces))
+class Glossary:
+    """Every term of a build, prepared once: one alternation of all surfaces, longest first,
+    applied with one scan per page. A link's URL is worked out only for the terms a page
+    actually contains, so the cost of a page does not grow with the size of the glossary."""
+
+    def __init__(self, terms: list[TermMark]):
+        self.by_surface = {t.surface: t for t in sorted(terms, key=lambda t: -len(t.surface))}
+        self.pattern = re.compile("|".join(re.escape(s) for s in self.by_surface)) if self.by_surface else None
+
+    def mark(self, page_html: str, href_for=lambda target: target, own_target: str | None = None) -> str:
+        """Link each term's first occurrence on the page, outside links, headings, code and
+        elements marked `kb-nomark`; a term is not linked on its own page (`own_target`)."""
+        if self.pattern is None:
+            return page_html
+        done: set[str] = set()  # targets already marked on this page
+        out: list[str] = []
+        stack: list[str] = []
+        position = 0
+
+        def replace(match: re.Match) -> str:
+            term = self.by_surface[match.group(0)]
+            if term.target in done or term.target == own_target:
+                return match.group(0)
+            done.add(term.target)
+            href = html.escape(href_for(term.target), quote=True)
+            title = html.escape(term.definition, quote=True)
+            return f'<a class="kb-term" href="{href}" title="{title}">{match.group(0)}</a>'
+
+        for tag in _TAG.finditer(page_html):
+            text = page_html[position:tag.start()]
+            out.append(text if _skipping(stack) else self.pattern.sub(replace, text))
+            out.append(tag.group(0))
+            position = tag.end()
+            if tag.group(2):
+                name = tag.group(2).lower()
+                closing, self_closing = tag.group(1) == "/", tag.group(3).rstrip().endswith("/")
+                if name in _VOID or self_closing:
+                    continue
+                if closing:
+                    if name in stack or f"{name}!" in stack:
+                        while stack and stack.pop() not in (name, f"{name}!"):
+                            pass
+                else:
+                    # A "!" suffix marks an element whose subtree is skipped like <code>.
+                    stack.append(f"{name}!" if NO_MARK_CLASS in tag.group(3) else name)
+        rest = page_html[position:]
+        out.append(rest if _skipping(stack) else self.pattern.sub(replace, rest))
+        return "".join(out)
 
 
 def _skipping(stack: list[str]) -> bool:
@@ -37,42 +80,5 @@ def _skipping(stack: list[str]) -> bool:
 
 
 def mark_terms(page_html: str, terms: list[TermMark]) -> str:
-    if not terms:
-        return page_html
-    by_surface = {t.surface: t for t in sorted(terms, key=lambda t: -len(t.surface))}
-    pattern = _pattern(tuple(by_surface))
-    done: set[str] = set()  # hrefs already marked on this page
-    out: list[str] = []
-    stack: list[str] = []
-    position = 0
-
-    def mark(text: str) -> str:
-        def replace(match: re.Match) -> str:
-            term = by_surface[match.group(0)]
-            if term.href in done:
-                return match.group(0)
-            done.add(term.href)
-            title = html.escape(term.definition, quote=True)
-            return f'<a class="kb-term" href="{html.escape(term.href, quote=True)}" title="{title}">{match.group(0)}</a>'
-        return pattern.sub(replace, text)
-
-    for tag in _TAG.finditer(page_html):
-        text = page_html[position:tag.start()]
-        out.append(text if _skipping(stack) else mark(text))
-        out.append(tag.group(0))
-        position = tag.end()
-        if tag.group(2):
-            name = tag.group(2).lower()
-            closing, self_closing = tag.group(1) == "/", tag.group(3).rstrip().endswith("/")
-            if name in _VOID or self_closing:
-                continue
-            if closing:
-                if name in stack or f"{name}!" in stack:
-                    while stack and stack.pop() not in (name, f"{name}!"):
-                        pass
-            else:
-                # A "!" suffix marks an element whose subtree is skipped like <code>.
-                stack.append(f"{name}!" if NO_MARK_CLASS in tag.group(3) else name)
-    rest = page_html[position:]
-    out.append(rest if _skipping(stack) else mark(rest))
-    return "".join(out)
+    """`terms` linked as given (their targets are hrefs): for a page and a few terms."""
+    return Glossary(terms).mark(page_html)

@@ -6,12 +6,13 @@ and asks it for everything; scripts use the same entry point.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import functools
 
 from . import item_page, markup, model, sanitize, search_index, tables, templating
 from .errors import ContentError, ContentErrors
 from .exports import EXPORT_FILES
 from .gitlog import page_history
-from .glossary import TermMark, mark_terms
+from .glossary import Glossary, TermMark
 from .index import ContentIndex
 from .links import check_links
 from .loader import Content, load_content
@@ -119,7 +120,7 @@ class KnowledgeBase:
         through the allowlist sanitizer. Whatever the sanitizer removed, and any resource
         outside the site, is returned as errors naming the line of the page's source where
         it stands. `page_url` is the page's URL in the site ("guide/")."""
-        marked = mark_terms(page_html, self.term_marks(path, href_for))
+        marked = self.glossary.mark(page_html, href_for, own_target=path)
         cleaned, findings = sanitize.clean(marked)
         findings += sanitize.sources_outside(cleaned, page_url)
         page = self.content.pages.get(path)
@@ -183,11 +184,11 @@ class KnowledgeBase:
     def glossary_terms(self) -> list[model.Item]:
         return self.index.of_type("term")
 
-    def term_marks(self, page_path: str, href_for) -> list[TermMark]:
-        """The glossary terms to mark on a page (not the term's own page); `href_for`
-        turns a docs path into a URL relative to the page."""
-        return [
-            TermMark(surface, href_for(term.path), term.get("definition"))
-            for term in self.glossary_terms() if term.path != page_path
+    @functools.cached_property
+    def glossary(self) -> Glossary:
+        """The glossary terms to mark on every page, prepared once per build."""
+        return Glossary([
+            TermMark(surface, term.path, term.get("definition"))
+            for term in self.glossary_terms()
             for surface in [term.title, *(term.get("aliases") or [])]
-        ]
+        ])

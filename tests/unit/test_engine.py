@@ -121,6 +121,18 @@ def test_errors_sorted_and_summarised():
     assert "2 处内容错误" in errors.summary()
 
 
+def test_glossary_links_are_worked_out_only_for_terms_on_the_page():
+    """A page's cost does not grow with the glossary: only the terms it contains get a URL."""
+    from kb.glossary import Glossary
+
+    glossary = Glossary([TermMark(f"术语{n:04d}号", f"terms/t{n}.md", "释义") for n in range(2000)]
+                        + [TermMark("四风", "terms/sifeng.md", "释义")])
+    asked = []
+    marked = glossary.mark("<p>纠四风，再纠四风</p>", lambda target: asked.append(target) or "../t/")
+    assert asked == ["terms/sifeng.md"] and marked.count('class="kb-term"') == 1
+    assert glossary.mark("<p>四风</p>", own_target="terms/sifeng.md") == "<p>四风</p>"  # not on its own page
+
+
 def test_glossary_skips_elements_marked_no_mark():
     html = '<div class="kb-facts kb-nomark"><p>标签 四风</p></div><p>四风</p>'
     marked = mark_terms(html, [TermMark("四风", "t/", "释义")])
