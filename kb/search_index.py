@@ -63,7 +63,8 @@ _SPACES = re.compile(r"\s+")
 # Soft line breaks inside a Chinese paragraph are not spaces a reader sees between words.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+# Zero-width characters and bidirectional controls: nothing a reader sees or types.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
 
 @dataclass
@@ -226,11 +227,26 @@ def fold(text: str) -> str:
     return "".join(_fold_char(char) for char in text)
 
 
-_QUERY_SEPARATORS = re.compile(r"[^\w\-]+")
+#: The worker reads at most this many words of a query.
+MAX_QUERY_TERMS = 8
+
+
+def _is_word_character(char: str) -> bool:
+    # The worker's /[\p{L}\p{N}\p{M}_\-]/u: letters, digits, combining marks, _ and -.
+    return char in "_-" or unicodedata.category(char)[0] in "LNM"
 
 
 def query_terms(query: str) -> list[str]:
     """The words of a query as the worker reads them: folded, split at spaces and
     punctuation, IDs (problem-04) kept whole."""
-    terms = (part.strip("-_") for part in _QUERY_SEPARATORS.split(fold(query)))
-    return list(dict.fromkeys(term for term in terms if term))
+    parts, current = [], []
+    for char in fold(query):
+        if _is_word_character(char):
+            current.append(char)
+        elif current:
+            parts.append("".join(current))
+            current = []
+    if current:
+        parts.append("".join(current))
+    terms = (part.strip("-_") for part in parts)
+    return list(dict.fromkeys(term for term in terms if term))[:MAX_QUERY_TERMS]

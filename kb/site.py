@@ -171,11 +171,14 @@ class KnowledgeBase:
 
     def search_document(self, path: str, *, location: str, title: str, nav_titles: list[str], page_html: str) -> dict:
         """The page's entry in the search index. Items are known by their ID, short label
-        (问题一) and aliases too, and sit under their type's name (they are not in the nav)."""
+        (问题一, also 问题1) and aliases too, and sit under their type's name (they are not in
+        the nav)."""
         item = self.index.by_path.get(path)
         if item is None:
             return search_index.document(location=location, title=title, path=nav_titles, page_html=page_html)
         keys = [item.id, markup.short_label(self.index, item), *(item.get("aliases") or [])]
+        if item.spec.short_prefix:  # 问题一 is also typed 问题1
+            keys.append(f"{item.spec.short_prefix}{self.index.positions[item.id]}")
         return search_index.document(location=location, title=item.title, path=[model.TYPE_PLURAL_LABELS[item.type]],
                                      keys=keys, page_html=page_html, summary=item.summary or "",
                                      boost=item.spec.search_boost,

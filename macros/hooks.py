@@ -196,8 +196,8 @@ class _SearchEntries:
             return
         kb = engine.state.current()
         path = page.file.src_uri
-        title = kb.theme_meta(path).get("title") or str(page.title or "")
-        sections = [section.title for section in reversed(page.ancestors) if section.title]
+        title = kb.theme_meta(path).get("title") or _text(page.title)
+        sections = [_text(section.title) for section in reversed(page.ancestors) if section.title]
         self.entries[page.url] = kb.search_document(path, location=page.url, title=title,
                                                     nav_titles=sections, page_html=page.content)
 
@@ -205,6 +205,26 @@ class _SearchEntries:
         # Under `mkdocs serve --dirty` only the changed pages were added this time.
         entries = {**getattr(previous, "entries", {}), **self.entries}
         return engine.search_index.index_json(self.config, entries.values())
+
+
+def on_nav(nav, config, files):
+    """Titles written in mkdocs.yml's nav are text: the theme prints them unescaped in the
+    navigation, the tabs and the page title of every page."""
+    for item in _nav_items(nav.items):
+        title = vars(item).get("title")  # only a title given in mkdocs.yml (pages otherwise use theirs)
+        if isinstance(title, str) and not isinstance(title, Markup):
+            item.title = Markup(escape(title))
+    return nav
+
+
+def _nav_items(items):
+    for item in items:
+        yield item
+        yield from _nav_items(getattr(item, "children", None) or [])
+
+
+def _text(value) -> str:
+    return str(value.unescape() if isinstance(value, Markup) else value or "")
 
 
 def on_files(files, config):

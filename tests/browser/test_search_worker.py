@@ -25,6 +25,11 @@ INDEX = {"config": {}, "docs": [
     {"l": "measures/ledger/", "t": "整改台账", "p": ["整改措施"], "x": "每一行是一个问题。", "w": 0.5},
     {"l": "m/", "t": "建立台账制度并长期坚持执行", "x": "台账要长期坚持。"},
     {"l": "js/", "t": "脚本", "x": "constructor __proto__ toString"},
+    {"l": "terms/s/", "t": "三会一课", "p": ["术语"], "k": ["term-s"], "x": "三会一课是制度。", "b": 5, "w": 0.8},
+    {"l": "problems/p1/", "t": "主体责任压力传导不够", "k": ["problem-01", "问题一", "问题1"], "x": "一步一步推进。"},
+    {"l": "problems/", "t": "问题清单", "x": "列出问题；问题很多；问题。"},
+    {"l": "emoji/", "t": "表情", "x": "目标词" + "\U0001F600" * 100 + "。"},
+    {"l": "url/", "t": "网址", "x": "见 https://example.org/a?b=1;c=2 中的说明文字。"},
     {"l": "long/", "t": "长文", "x": "开头。" + "前文" * 40 + "关键词出现在这里" + "后文" * 60 + "。"},
 ]}
 
@@ -80,7 +85,8 @@ def test_a_word_found_nowhere_is_cut_into_pieces_that_are_found(page):
     # words, else pages with either, the missing word named.
     assert [i["location"] for i in search(page, "一岗双责呢")] == ["terms/t/", "policies/p/"]
     pieces = search(page, "一岗双责制度")
-    assert [i["location"] for i in pieces] == ["terms/t/", "policies/p/", "m/"]
+    assert [i["location"] for i in pieces[:2]] == ["terms/t/", "policies/p/"]
+    assert {i["location"] for i in pieces[2:]} == {"m/", "terms/s/"}  # 制度 alone
     assert pieces[-1]["terms"] == {"一岗双责": False, "制度": True}
     assert search(page, "量子隧穿") == []
     assert search(page, "   ，。") == []
@@ -111,3 +117,34 @@ def test_what_the_index_holds_is_escaped(page):
     assert "<script" not in evil["text"] and "<b>" not in evil["text"]
     # ... and so is what the reader typed, when it is marked.
     assert search(page, "<script>") and "<script" not in search(page, "<script>")[0]["text"]
+
+
+def test_a_pasted_phrase_is_cut_at_the_glossary_words(page):
+    results = search(page, "三会一课和一岗双责")
+    assert [i["location"] for i in results[:3]] == ["terms/s/", "terms/t/", "policies/p/"]
+    marked = page.evaluate("q => search(q).items.flatMap(g => [...(g[0].title + g[0].text).matchAll(/<mark>(.*?)<\\/mark>/g)].map(m => m[1]))",
+                           "三会一课和一岗双责")
+    assert set(marked) <= {"三会一课", "一岗双责"}  # never 和一 or 岗双责
+    # Characters found nowhere cost one try each, and the word after them is still found.
+    assert [i["location"] for i in search(page, "龘" * 40 + "三会一课")] == ["terms/s/"]
+
+
+def test_a_lone_character_beside_a_word_is_not_a_word_but_the_two_together_may_be(page):
+    results = search(page, "问题 一")
+    assert results[0]["location"] == "problems/p1/"  # its key 问题一
+    assert "<mark>一</mark>" not in "".join(i["title"] + i["text"] for i in results)
+    assert search(page, "问题1")[0]["location"] == "problems/p1/"
+
+
+def test_snippets_keep_whole_characters_and_chinese_sentences(page):
+    emoji = search(page, "目标词")[0]["text"]
+    assert not page.evaluate("t => /[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]/.test(t)", emoji)
+    url = search(page, "说明文字")[0]["text"]
+    assert "a?b=1;c=2 中的<mark>说明文字</mark>。" in url  # a half-width ; or ? does not end a Chinese sentence
+
+
+def test_ids_and_latin_words_are_not_sent_to_the_page_highlighter(page):
+    """Material's on-page highlighter would mark them inside entities (&lt;) and pieces of IDs."""
+    assert search(page, "TERM-T")[0]["terms"] == {}
+    assert search(page, "三会一课")[0]["terms"] == {"三会一课": True}
+

@@ -126,3 +126,20 @@ def test_builds_with_the_mkdocs_command_from_another_folder(tmp_path):
                             cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "problems" / "problem-01" / "index.html").exists()
+
+
+def test_nav_titles_from_mkdocs_yml_are_text(tmp_path):
+    """A nav title in mkdocs.yml is printed by the theme in every page's navigation: written
+    as HTML it must show as text, in the pages and in the search index."""
+    project = make_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    hostile = "自查<img src=x onerror=alert(1)>&amp;清单"
+    text = config.read_text(encoding="utf-8")
+    assert "  - 自查清单: self-check.md" in text
+    config.write_text(text.replace("  - 自查清单: self-check.md", f"  - '{hostile}': self-check.md"), encoding="utf-8")
+    result = run_mkdocs(project)
+    assert result.ok, result.output
+    home = (result.site / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in home
+    assert "自查&lt;img src=x onerror=alert(1)&gt;&amp;amp;清单" in home
+

@@ -48,6 +48,7 @@ def test_listing_output_is_left_out_but_the_page_around_it_stays():
 
 def test_soft_line_breaks_between_chinese_are_not_spaces_but_latin_words_keep_theirs():
     assert clean_text("整改\n措施 Excel  表格\u200b清单") == "整改措施 Excel 表格清单"
+    assert clean_text("标题\u202e反向\u2066隔离\u2069") == "标题反向隔离"  # bidirectional controls
     assert page_text("<p>多以口头\n强调为主</p>").blocks == ["多以口头强调为主"]
 
 
@@ -97,6 +98,8 @@ def test_query_terms_split_at_spaces_and_punctuation_but_keep_ids():
     assert query_terms("整改\u3000台账 整改") == ["整改", "台账"]
     assert query_terms("ＰＲＯＢＬＥＭ－０４") == ["problem-04"]
     assert query_terms("-- ，。") == []
+    assert query_terms("e\u0301cole") == ["e\u0301cole"]  # a combining accent is part of its word
+    assert len(query_terms(" ".join(f"词{n}" for n in range(20)))) == 8
 
 
 def test_material_still_names_the_worker_the_site_replaces():

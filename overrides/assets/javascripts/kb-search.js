@@ -27,14 +27,14 @@
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 var MAX_RESULTS = 100
 var MAX_TERMS = 8
-var MAX_SEGMENTED_LENGTH = 32
-var MAX_PIECE_LENGTH = 8
-var MAX_PIECE_TRIES = 64
+var MAX_SEGMENTED_LENGTH = 64
+var MAX_PIECE_TRIES = 96
 var SNIPPET_BEFORE = 30
 var SNIPPET_AFTER = 70
 
 var docs = []
 var corpus = ""
+var vocabulary = []  // the glossary's words, longest first
 
 /* Same as kb.search_index.fold: one character for one character. */
 function fold(text) {
@@ -82,6 +82,15 @@ function setup(data) {
       ftext: fold(String(entry.x || ""))
     }
   })
+  var words = {}
+  docs.forEach(function (d) {
+    if (d.boost > 0)
+      [d.ftitle].concat(d.fkeys).forEach(function (w) {
+        if (w.length > 1 && /\p{sc=Han}/u.test(w)) words["#" + w] = w
+      })
+  })
+  vocabulary = Object.keys(words).map(function (k) { return words[k] })
+    .sort(function (a, b) { return b.length - a.length })
   corpus = docs.map(function (d) {
     return [d.ftitle, d.fkeys.join("\n"), d.fheadings, d.ftext].join("\n")
   }).join("\u0000")
@@ -121,41 +130,58 @@ function termScore(doc, term) {
   return best + (n ? (4 + 6 * n / 10) * doc.weight : 0)
 }
 
-/* A Chinese word that is in no page: the longest pieces of it that are. Each try scans
-   every page's text, so a pasted sentence gets a bounded number of tries. */
+/* A Chinese word that is in no page, cut into pieces that are: first the glossary's words
+   it contains (the longest first), then, between them, the longest runs of two or more
+   characters that occur somewhere. A position whose two characters occur nowhere costs one
+   try, so a pasted sentence is cut in a bounded number of scans of the text. */
 function pieces(term) {
   if (term.length > MAX_SEGMENTED_LENGTH || !/\p{sc=Han}/u.test(term))
     return []
-  var found = [], i = 0, tries = 0
-  while (i < term.length && tries < MAX_PIECE_TRIES) {
-    var length = 0
-    for (var j = Math.min(term.length, i + MAX_PIECE_LENGTH); j > i + 1 && tries < MAX_PIECE_TRIES; j--, tries++)
-      if (corpus.indexOf(term.slice(i, j)) >= 0) {
-        length = j - i
-        break
+  var taken = new Array(term.length).fill(false), found = []
+  vocabulary.forEach(function (word) {
+    for (var at = term.indexOf(word); at >= 0; at = term.indexOf(word, at + 1))
+      if (!taken.slice(at, at + word.length).some(Boolean)) {
+        found.push({ at: at, word: word })
+        taken.fill(true, at, at + word.length)
       }
-    if (length) {
-      found.push(term.slice(i, i + length))
-      i += length
+  })
+  var tries = 0, i = 0
+  while (i < term.length && tries < MAX_PIECE_TRIES) {
+    var j = i + 2
+    while (j <= term.length && !taken[j - 1] && tries < MAX_PIECE_TRIES && corpus.indexOf(term.slice(i, j)) >= 0) {
+      tries++
+      j++
+    }
+    tries++
+    if (taken[i] || j - 1 - i < 2) {
+      i++
     } else {
-      i += 1
+      found.push({ at: i, word: term.slice(i, j - 1) })
+      i = j - 1
     }
   }
-  return found
+  return found.sort(function (a, b) { return a.at - b.at }).map(function (piece) { return piece.word })
 }
 
-function expand(terms) {
-  var out = []
+/* The words to look for. A single character next to longer words is not one (问题 一 is not
+   a search for every 一); a word found nowhere is replaced by its pieces. */
+function plan(words) {
+  var long = words.filter(function (w) { return w.length > 1 })
+  var terms = long.length ? long : words
+  var out = [], segmented = false
   terms.forEach(function (term) {
-    if (corpus.indexOf(term) >= 0) {
-      out.push(term)
+    var parts = corpus.indexOf(term) >= 0 ? [] : pieces(term)
+    if (parts.length) {
+      segmented = true
+      out.push.apply(out, parts)
     } else {
-      var parts = pieces(term)
-      if (parts.length) out.push.apply(out, parts)
-      else out.push(term)
+      out.push(term)
     }
   })
-  return out.filter(function (t, i) { return out.indexOf(t) === i })
+  out = out.filter(function (t, i) { return out.indexOf(t) === i })
+  // The words written together (问题 一 → 问题一), when some page has that: ranks, never required.
+  var phrase = words.length > 1 ? words.join("") : ""
+  return { terms: out, segmented: segmented, phrase: phrase && corpus.indexOf(phrase) >= 0 ? phrase : "" }
 }
 
 /* Wrap every occurrence of the terms in `text` (positions found in its folded copy). */
@@ -180,7 +206,14 @@ function mark(text, folded, terms) {
   return html + escapeHtml(text.slice(plain))
 }
 
-var SENTENCE_END = /[。!?;\n]/
+// Chinese sentence ends, read in the original text: a half-width ; or ? inside a sentence
+// (a URL, an English phrase) does not end it.
+var SENTENCE_END = /[。！？；\n]/
+
+function isLowSurrogate(text, at) {
+  var code = text.charCodeAt(at)
+  return code >= 0xdc00 && code <= 0xdfff
+}
 
 /* The sentence of the page text where the query first matches, marked. */
 function snippet(doc, terms) {
@@ -200,12 +233,12 @@ function snippet(doc, terms) {
     length = 0
   }
   var start = pos
-  while (start > 0 && !SENTENCE_END.test(folded[start - 1]))
+  while (start > 0 && !SENTENCE_END.test(text[start - 1]))
     start -= 1
   var end = pos + length
-  while (end < folded.length && !SENTENCE_END.test(folded[end]))
+  while (end < text.length && !SENTENCE_END.test(text[end]))
     end += 1
-  if (end < folded.length && folded[end] !== "\n")
+  if (end < text.length && text[end] !== "\n")
     end += 1
   var prefix = "", suffix = ""
   if (pos - start > SNIPPET_BEFORE) {
@@ -216,6 +249,11 @@ function snippet(doc, terms) {
     end = pos + length + SNIPPET_AFTER
     suffix = "…"
   }
+  // Never cut a character outside the BMP (an emoji, a rare ideograph) in half.
+  if (isLowSurrogate(text, start))
+    start -= 1
+  if (end < text.length && isLowSurrogate(text, end))
+    end += 1
   return prefix + mark(text.slice(start, end), folded.slice(start, end), terms) + suffix
 }
 
@@ -233,20 +271,40 @@ function render(doc, terms, matched) {
   }
 }
 
-function rank(terms, requireAll) {
+/* How much a word tells pages apart: when pages need not have every word (the pieces of
+   a pasted sentence), rare words count more than common ones (我们, 应该). */
+function weight(term) {
+  var n = 0
+  docs.forEach(function (doc) {
+    if (doc.ftitle.indexOf(term) >= 0 || doc.ftext.indexOf(term) >= 0 || doc.fheadings.indexOf(term) >= 0 ||
+        doc.fkeys.some(function (k) { return k.indexOf(term) >= 0 }))
+      n++
+  })
+  return Math.log(1 + docs.length / Math.max(1, n))
+}
+
+function rank(query, requireAll) {
+  var terms = query.terms
+  // ... and a long run of the query found as it was typed is stronger evidence than a short one.
+  var weights = terms.map(function (term) {
+    return requireAll || terms.length === 1 ? 1 : weight(term) * term.length * term.length
+  })
   var hits = []
   docs.forEach(function (doc) {
     var score = 0, found = 0, matched = Object.create(null)
-    terms.forEach(function (term) {
+    terms.forEach(function (term, t) {
       var s = termScore(doc, term)
       matched[term] = s > 0
       if (s > 0) {
-        score += s
+        score += s * weights[t]
         found += 1
       }
     })
-    if (found && (!requireAll || found === terms.length))
+    if (found && (!requireAll || found === terms.length)) {
+      if (query.phrase)
+        score += termScore(doc, query.phrase)
       hits.push({ doc: doc, score: score * found / terms.length, matched: matched })
+    }
   })
   hits.sort(function (a, b) {
     return b.score - a.score ||
@@ -256,16 +314,32 @@ function rank(terms, requireAll) {
   return hits
 }
 
-function search(query) {
-  var terms = expand(queryTerms(query))
-  if (!terms.length)
+/* The words Material gets back: it names the missing ones, and puts the found ones in the
+   link (?h=) to highlight them on the page. Words without a Chinese character are left
+   out of the link: Material's highlighter would match them inside entities (&lt;) and in
+   pieces of IDs. */
+function termsForTheme(matched) {
+  var out = {}
+  Object.keys(matched).forEach(function (term) {
+    if (!matched[term] || /[^\x00-\x7f]/.test(term))
+      out[term] = matched[term]
+  })
+  return out
+}
+
+function search(text) {
+  var query = plan(queryTerms(text))
+  if (!query.terms.length)
     return { items: [], suggest: [] }
-  var hits = rank(terms, true)
-  if (!hits.length && terms.length > 1)
-    hits = rank(terms, false)
+  // Pieces of one word are alternatives; words the reader separated must all be there,
+  // unless no page has them all.
+  var hits = rank(query, !query.segmented)
+  if (!hits.length && query.terms.length > 1)
+    hits = rank(query, false)
+  var marked = query.phrase ? query.terms.concat([query.phrase]) : query.terms
   return {
     items: hits.slice(0, MAX_RESULTS).map(function (hit) {
-      var item = render(hit.doc, terms, hit.matched)
+      var item = render(hit.doc, marked, termsForTheme(hit.matched))
       item.score = hit.score
       return [item]
     }),
