@@ -28,7 +28,8 @@ class TermMark:
 class Glossary:
     """Every term of a build, prepared once: one alternation of all surfaces, longest first,
     applied with one scan per page. A link's URL is worked out only for the terms a page
-    actually contains, so the cost of a page does not grow with the size of the glossary."""
+    actually contains (it was worked out for every term on every page). The scan itself
+    still grows with the glossary (a 50 KB page: 63 ms with 2,000 terms, 460 ms with 8,000)."""
 
     def __init__(self, terms: list[TermMark]):
         self.by_surface = {t.surface: t for t in sorted(terms, key=lambda t: -len(t.surface))}

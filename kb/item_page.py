@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import model
 from .index import ContentIndex
 from .markup import link, md_text, relative_link, section_index_path, table_cell
-from .search_index import LISTING_CLASS
+from .search_index import CALLOUT_CLASS, LISTING_CLASS
 
 
 def breadcrumb(index: ContentIndex, item: model.Item) -> str:
@@ -29,7 +29,7 @@ def page_header(index: ContentIndex, item: model.Item) -> str:
     callout = item.spec.callout_field
     if callout and item.get(callout):
         label = model.field_specs(item.spec)[callout].label
-        lines += [f"!!! abstract \"{label}\"", f"    {md_text(item.get(callout))}", ""]
+        lines += [f"!!! abstract {CALLOUT_CLASS} \"{label}\"", f"    {md_text(item.get(callout))}", ""]
     return "\n".join(lines)
 
 

@@ -36,17 +36,21 @@ import unicodedata
 
 #: The class kb.site puts around the output of a listing macro.
 LISTING_CLASS = "kb-listing"
+#: The class of the box kb.item_page puts under an item's title (释义, 摘要…): its text is
+#: the item's, its title a label repeated on every page of the type.
+CALLOUT_CLASS = "kb-callout"
 #: Classes of elements that are never a page's own text.
 SKIPPED_CLASSES = frozenset({
     "headerlink",          # the permalink sign after every heading
     "kb-breadcrumb",       # 首页 › 问题清单 › …, added to every item page
     "kb-facts",            # 编号 … · 类型 …, added to every item page
     LISTING_CLASS,         # the output of a listing macro: tables, checklists, ledger
-    "admonition-title",    # 摘要 / 释义 labels, the same on every page of a type
     "footnote-ref", "footnote-backref",
 })
 #: Sections the build appends to every item page: what an item links to is not its text.
+#: They run to the next h1/h2, or to the footnotes, which Python-Markdown puts last.
 SKIPPED_SECTION_IDS = frozenset({"kb-relations", "kb-source"})
+FOOTNOTES_CLASS = "footnote"
 #: How much a word in the text of a page that is not an item counts (the home page, the
 #: guide, summary pages): they are about the site, the items are about the subject.
 PAGE_TEXT_WEIGHT = 0.5
@@ -64,7 +68,7 @@ _SPACES = re.compile(r"\s+")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 # Zero-width characters and bidirectional controls: nothing a reader sees or types.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
 
 @dataclass
@@ -81,7 +85,7 @@ class PageText:
 def clean_text(text: str) -> str:
     """One line of visible text: invisible characters dropped, spaces collapsed, and no
     space left between two Chinese characters (a soft line break in the source)."""
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    text = _SPACES.sub(" ", INVISIBLE.sub("", text)).strip()
     return _SPACE_BETWEEN_CJK.sub("", text)
 
 
@@ -90,6 +94,7 @@ class _TextParser(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.result = PageText()
         self.stack: list[tuple[str, bool]] = []  # (tag, skipped)
+        self.callouts = 0  # open elements of class CALLOUT_CLASS
         self.skip_depth = 0
         self.in_skipped_section = False
         self.heading: list[str] | None = None
@@ -106,11 +111,17 @@ class _TextParser(html.parser.HTMLParser):
         if tag in ("h1", "h2") and not self.skip_depth:
             self.in_skipped_section = attributes.get("id") in SKIPPED_SECTION_IDS
         classes = set((attributes.get("class") or "").split())
-        skipped = tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)
+        if FOOTNOTES_CLASS in classes and not self.skip_depth:
+            self.in_skipped_section = False
+        skipped = (tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)
+                   or ("admonition-title" in classes and self.callouts > 0))
         if tag in BLOCK_TAGS:
             self._flush()
         if tag in VOID_TAGS:
             return
+        if CALLOUT_CLASS in classes:
+            self.callouts += 1
+            tag = f"{tag} {CALLOUT_CLASS}"  # remembered, to count it out on the closing tag
         self.stack.append((tag, skipped))
         if skipped:
             self.skip_depth += 1
@@ -122,10 +133,13 @@ class _TextParser(html.parser.HTMLParser):
             self._flush()
 
     def handle_endtag(self, tag):
-        if tag in VOID_TAGS or not any(open_tag == tag for open_tag, _ in self.stack):
+        if tag in VOID_TAGS or not any(open_tag.split()[0] == tag for open_tag, _ in self.stack):
             return
         while self.stack:
             open_tag, skipped = self.stack.pop()
+            if open_tag.endswith(f" {CALLOUT_CLASS}"):
+                self.callouts -= 1
+                open_tag = open_tag.split()[0]
             if skipped:
                 self.skip_depth -= 1
             if open_tag in HEADING_TAGS and self.heading is not None and not self.skip_depth:
@@ -233,6 +247,8 @@ MAX_QUERY_TERMS = 8
 
 def _is_word_character(char: str) -> bool:
     # The worker's /[\p{L}\p{N}\p{M}_\-]/u: letters, digits, combining marks, _ and -.
+    # (Python 3.11 knows Unicode 14: ideographs added later, in CJK extensions H and I,
+    # are separators here and letters in the browser; the evaluation never meets them.)
     return char in "_-" or unicodedata.category(char)[0] in "LNM"
 
 

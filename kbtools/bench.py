@@ -407,8 +407,9 @@ def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool =
             log.error(check_output[-4000:])
             raise SystemExit(f"check.py 报错，生成的项目保留在 {work}")
         folders = {f"{model.TYPES[t].folder}/{item_id}" for t, ids in generator.ids.items() for item_id in ids}
-        stats = {"items": written, "build_s": round(seconds, 2), "bare_build_s": round(bare_seconds, 2),
-                 "ratio": round(seconds / bare_seconds, 2), "peak_rss_mb": round(peak, 1),
+        build_s, bare_build_s = round(seconds, 2), round(bare_seconds, 2)
+        stats = {"items": written, "build_s": build_s, "bare_build_s": bare_build_s,
+                 "ratio": round(build_s / bare_build_s, 2), "peak_rss_mb": round(peak, 1),
                  "check_s": round(check_seconds, 2), **measure_site(work / "site", folders)}
         bare_index = measure_site(work / "site-bare", folders)["search_index_bytes"]
         stats["bare_search_index_bytes"] = bare_index

@@ -165,3 +165,10 @@ def search_results(page, query: str, *, timeout_ms: float = 10_000) -> tuple[lis
     results = page.eval_on_selector_all(SEARCH_ITEM, _READ_RESULTS)
     log.debug("search %r -> %s", query, [r["title"] for r in results])
     return results, seconds
+
+
+def result_count(page) -> int:
+    """How many results Material says it found (it shows them ten at a time)."""
+    meta = page.text_content(SEARCH_META) or ""
+    digits = "".join(char for char in meta if char.isdigit())
+    return int(digits) if digits else 0  # "没有找到符合条件的结果" has none

@@ -7,8 +7,9 @@
 每个查询写明应排在第一位的页面（`first`，相对 docs/ 的路径；应当搜不到任何结果时写 null）。
 输出：
 - recall@10：对每个查询，“自身文字中含有查询全部词语的页面”里出现在前 10 个结果中的比例
-  （分母为这类页面数与 10 中较小者），再对查询取平均。页面自身文字与搜索索引的口径相同：
-  标题、编号等关键词、小标题和正文，不含关联内容、来源和汇总表格；
+  （分母为这类页面数与 10 中较小者），再对查询取平均。页面自身文字在浏览器中从页面上读出
+  （不经过搜索索引的代码）：标题、编号等关键词和正文中读者看到的文字，不含面包屑、编号行、
+  关联内容、来源和汇总表格；
 - precision@1：第一个结果正是 `first` 的查询所占比例；
 - 空答：有答案却没有任何结果的查询数；误答：应当没有结果却有结果的查询数；
 - 结果中的问题：路径中出现编号、标题或摘句中有不可见字符；
@@ -38,8 +39,6 @@ log = logging.getLogger("kb.scripts")
 
 DEFAULT_QUERIES = PROJECT_DIR / "tests" / "cases" / "search" / "queries.yml"
 TOP = 10
-_ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 
 
 @dataclass
@@ -99,15 +98,31 @@ def index_entries(site_dir: Path) -> list[dict]:
     ]
 
 
-def searchable_pages(site_dir: Path) -> list[SearchablePage]:
-    """Every page in the built index, with its own text read again from the page's HTML."""
+# A page's own text as a reader sees it, worked out in the browser independently of
+# kb/search_index.py (so that text the index wrongly leaves out shows up as missed
+# recall): the article's visible text without what the build adds around every item
+# (breadcrumb, facts line, the callout's label, 关联内容 and 来源 up to the footnotes), the
+# output of listing macros, permalink signs and footnote markers.
+_OWN_TEXT = """() => {
+    const article = document.querySelector("article.md-content__inner");
+    if (!article) return "";
+    const hide = [...article.querySelectorAll(
+        ".headerlink, .kb-breadcrumb, .kb-facts, .kb-listing, .kb-callout > .admonition-title, .footnote-ref, .footnote-backref")];
+    for (let node = article.querySelector("h2#kb-relations"); node && !node.classList.contains("footnote");
+         node = node.nextElementSibling)
+        hide.push(node);
+    hide.forEach(element => element.style.display = "none");
+    return article.innerText;
+}"""
+
+
+def searchable_pages(site_dir: Path, page, base: str) -> list[SearchablePage]:
+    """Every page in the built index with its title, keys and own text as the browser shows it."""
     pages = []
     for entry in index_entries(site_dir):
-        html_path = site_dir / entry["l"] / "index.html" if not entry["l"].endswith(".html") else site_dir / entry["l"]
-        with open(html_path, encoding="utf-8") as handle:
-            match = _ARTICLE.search(handle.read())
-        text = search_index.page_text(match.group(1) if match else "")
-        words = "\n".join([entry["t"], *entry.get("k", []), *text.headings, text.text])
+        page.goto(base + entry["l"], wait_until="load")
+        lines = [search_index.clean_text(line) for line in page.evaluate(_OWN_TEXT).splitlines()]
+        words = "\n".join([entry["t"], *entry.get("k", []), *lines])
         pages.append(SearchablePage(entry["l"], search_index.fold(words)))
     return pages
 
@@ -135,12 +150,12 @@ def evaluate(site_dir: Path, queries: list[Query], browser=None) -> tuple[list[O
 
     from .browser import open_search, search_results, serve_folder
 
-    pages = searchable_pages(site_dir)
     ids = set(_item_ids(site_dir))
     outcomes = []
     with serve_folder(site_dir) as base:
         page = browser.new_page()
         try:
+            pages = searchable_pages(site_dir, page, base)
             open_search(page, base)
             for query in queries:
                 results, seconds = search_results(page, query.query)
@@ -152,7 +167,7 @@ def evaluate(site_dir: Path, queries: list[Query], browser=None) -> tuple[list[O
                 for result in results[:TOP]:
                     if any(word in ids for word in re.split(r"[^\w\-]+", result["path"])):
                         outcome.problems.append(f"结果路径中有编号：{result['path']}")
-                    if _INVISIBLE.search(result["title"] + result["snippet"] + result["path"]):
+                    if search_index.INVISIBLE.search(result["title"] + result["snippet"] + result["path"]):
                         outcome.problems.append(f"结果中有不可见字符：{result['title']!r}")
                 outcomes.append(outcome)
         finally:

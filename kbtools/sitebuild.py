@@ -86,12 +86,6 @@ def quiet_build_logs(verbose: bool = False) -> None:
     logging.getLogger("mkdocs").setLevel(logging.DEBUG if verbose else logging.WARNING)
     # kbtools.offline's helpers log English detail lines (file copied, zip sha256): only with --verbose.
     logging.getLogger("kbtools.offline").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    try:  # jieba prints "Building prefix dict…" on its own handler when the search plugin loads it
-        import jieba
-
-        jieba.setLogLevel(logging.DEBUG if verbose else logging.WARNING)
-    except ImportError:  # pragma: no cover - jieba is in requirements.txt
-        pass
 
 
 def prepare_environment(project: Project, audience: str) -> BuildInfo:

@@ -1,4 +1,8 @@
-"""mkdocs hooks: one line of glue per event, the logic lives in the kb package."""
+"""mkdocs hooks: glue between mkdocs' events and the kb package, where the logic lives.
+
+Besides one call per event, two things must sit here because they are mkdocs objects:
+the stand-in for Material's search index (_SearchEntries) and escaping nav titles.
+"""
 from __future__ import annotations
 
 import importlib
@@ -198,6 +202,8 @@ class _SearchEntries:
         path = page.file.src_uri
         title = kb.theme_meta(path).get("title") or _text(page.title)
         sections = [_text(section.title) for section in reversed(page.ancestors) if section.title]
+        if sections and sections[-1] == title:  # a section's index page: 整改措施 under 整改措施
+            sections.pop()
         self.entries[page.url] = kb.search_document(path, location=page.url, title=title,
                                                     nav_titles=sections, page_html=page.content)
 
@@ -229,7 +235,7 @@ def _text(value) -> str:
 
 def on_files(files, config):
     search = config.plugins.get("material/search")
-    if search is not None:
+    if search is not None and search.config.enabled:
         if not hasattr(search, "search_index"):
             raise PluginError("Material 的 search 插件没有 search_index 属性：本项目替换它来写搜索索引，"
                               "升级 mkdocs-material 后请检查 macros/hooks.py 的 _SearchEntries")

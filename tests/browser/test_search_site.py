@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtools.browser import search_results
+from kbtools.browser import result_count, search_results
 from kbtools.search_eval import Outcome, Query, evaluate, failures, load_queries, summarize
 from tests.support.browser import chromium_fixture, open_search, serve_folder
 from tests.support.project import make_project, run_mkdocs
@@ -70,7 +70,9 @@ def test_a_result_reads_as_title_path_and_the_sentence_that_matched(search_page)
     assert "一岗双责" in first["snippet"] and len(first["snippet"]) < 120
     assert {mark for r in results for mark in r["marks"]} == {"一岗双责"}  # never 一 of 一线
     assert all("-" not in r["path"] for r in results)  # section titles, never an ID such as policy-one-post-two-duties
-    assert len(results) < 30  # the pages that contain the word, not every page with 一 or 责
+    assert 1 < result_count(search_page) < 30  # the pages that contain the word, not every page with 一 or 责
+    search_results(search_page, "一")
+    assert result_count(search_page) > 30  # control: a single character alone is matched everywhere
 
 
 def test_following_a_result_highlights_the_word_on_the_page(site, browser):

@@ -88,6 +88,8 @@ def test_a_word_found_nowhere_is_cut_into_pieces_that_are_found(page):
     assert [i["location"] for i in pieces[:2]] == ["terms/t/", "policies/p/"]
     assert {i["location"] for i in pieces[2:]} == {"m/", "terms/s/"}  # 制度 alone
     assert pieces[-1]["terms"] == {"一岗双责": False, "制度": True}
+    # A word cut into pieces is still one of the words the reader typed: all are required.
+    assert [i["location"] for i in search(page, "台账 龘龘制度龘")] == ["m/"]
     assert search(page, "量子隧穿") == []
     assert search(page, "   ，。") == []
 

@@ -130,7 +130,7 @@ def test_builds_with_the_mkdocs_command_from_another_folder(tmp_path):
 
 def test_nav_titles_from_mkdocs_yml_are_text(tmp_path):
     """A nav title in mkdocs.yml is printed by the theme in every page's navigation: written
-    as HTML it must show as text, in the pages and in the search index."""
+    as HTML it must show as text."""
     project = make_project(tmp_path / "p")
     config = project / "mkdocs.yml"
     hostile = "自查<img src=x onerror=alert(1)>&amp;清单"
@@ -142,4 +142,22 @@ def test_nav_titles_from_mkdocs_yml_are_text(tmp_path):
     home = (result.site / "index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in home
     assert "自查&lt;img src=x onerror=alert(1)&gt;&amp;amp;清单" in home
+
+
+def test_a_page_can_stay_out_of_search(tmp_path):
+    """`search: exclude: true` in front matter keeps a page out of the index (the control: the
+    same page without it is in)."""
+    files = dict(MINIMAL_DOCS)
+    guide = "---\ntitle: 使用说明\n{extra}---\n\n# 使用说明\n\n本页只供编辑参考。\n"
+    files["guide/index.md"] = guide.format(extra="search:\n  exclude: true\n")
+    excluded = run_mkdocs(make_project(tmp_path / "excluded", files))
+    files["guide/index.md"] = guide.format(extra="")
+    included = run_mkdocs(make_project(tmp_path / "included", files))
+    assert excluded.ok and included.ok, excluded.output + included.output
+
+    def locations(result):
+        raw = (result.site / "search" / "search_index.json").read_text(encoding="utf-8")
+        return {d["l"] for d in json.loads(raw)["docs"]}
+
+    assert "guide/" in locations(included) and "guide/" not in locations(excluded)
 

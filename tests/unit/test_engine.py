@@ -1,4 +1,4 @@
-"""Unit tests of the index, renderers, glossary marking, search keywords and sandbox: no mkdocs."""
+"""Unit tests of the index, renderers, glossary marking and sandbox: no mkdocs."""
 from __future__ import annotations
 
 from pathlib import Path

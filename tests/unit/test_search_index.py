@@ -12,14 +12,16 @@ ITEM_PAGE = """
 <div class="kb-breadcrumb"><a href="../../">首页</a> › <a href="../">存在问题</a> › problem-01</div>
 <h1 id="t">主体责任压力传导不够<a class="headerlink" href="#t" title="本节链接">¶</a></h1>
 <div class="kb-facts kb-nomark"><p><strong>编号</strong> problem-01 · <strong>类型</strong> 问题</p></div>
-<div class="admonition abstract"><p class="admonition-title">摘要</p><p>一句话概括。</p></div>
+<div class="admonition abstract kb-callout"><p class="admonition-title">摘要</p><p>一句话概括。</p></div>
 <h2 id="x">主要表现<a class="headerlink" href="#x">¶</a></h2>
 <p>部分班子成员针对<a class="kb-term" href="../../terms/t/" title="领导干部……">一岗双责</a>
 多以口头强调为主。<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>
 <script>alert(1)</script>
 <h2 id="kb-relations">关联内容</h2>
 <p><strong>整改措施</strong></p><ul><li><a href="../../measures/m/">强化担当，落实责任</a></li></ul>
+<div class="admonition warning"><p class="admonition-title">编辑写的提示</p><p>提示正文。</p></div>
 <h2 id="kb-source">来源</h2><p>督导调研报告 二、1</p>
+<div class="footnote"><hr><ol><li id="fn:1"><p>脚注正文。<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>
 """
 
 
@@ -27,15 +29,22 @@ def test_item_page_text_is_its_own_text():
     text = page_text(ITEM_PAGE)
     assert text.heading_one == "主体责任压力传导不够"
     assert text.headings == ["主要表现"]
-    assert text.blocks == ["一句话概括。", "部分班子成员针对一岗双责多以口头强调为主。"]
+    assert text.blocks == ["一句话概括。", "部分班子成员针对一岗双责多以口头强调为主。", "脚注正文。"]
 
 
 def test_what_the_build_adds_is_not_text():
     """Negative controls: each left-out part is really in the HTML above."""
-    for added in ("problem-01", "编号", "首页", "¶", "摘要", "alert", "强化担当", "关联内容", "来源", "督导调研报告", "1"):
+    for added in ("problem-01", "编号", "首页", "¶", "摘要", "alert", "强化担当", "关联内容", "来源", "督导调研报告", "↩",
+                  "编辑写的提示", "提示正文。"):
         assert added in ITEM_PAGE
         assert added not in page_text(ITEM_PAGE).text, added
     assert "领导干部" not in page_text(ITEM_PAGE).text  # a tooltip is an attribute, never text
+
+
+def test_an_editors_box_keeps_its_title_the_builds_callout_does_not():
+    html = ('<div class="admonition abstract kb-callout"><p class="admonition-title">释义</p><p>定义。</p></div>'
+            '<div class="admonition warning"><p class="admonition-title">注意事项</p><p>提示正文。</p></div>')
+    assert page_text(html).blocks == ["定义。", "注意事项", "提示正文。"]
 
 
 def test_listing_output_is_left_out_but_the_page_around_it_stays():
@@ -63,7 +72,7 @@ def test_document_has_short_fields_and_drops_what_repeats_the_title():
     assert entry == {
         "l": "problems/problem-01/", "t": "主体责任压力传导不够", "p": ["存在问题"],
         "k": ["problem-01", "问题一"], "h": ["主要表现"],
-        "x": "一句话概括。\n部分班子成员针对一岗双责多以口头强调为主。", "b": 5, "w": 0.8,
+        "x": "一句话概括。\n部分班子成员针对一岗双责多以口头强调为主。\n脚注正文。", "b": 5, "w": 0.8,
     }
     with_summary = document(location="x/", title="甲", page_html="<p>正文。</p>", summary="一句话\n摘要。")
     assert with_summary["x"] == "一句话摘要。\n正文。"

@@ -163,25 +163,22 @@ function pieces(term) {
   return found.sort(function (a, b) { return a.at - b.at }).map(function (piece) { return piece.word })
 }
 
-/* The words to look for. A single character next to longer words is not one (问题 一 is not
-   a search for every 一); a word found nowhere is replaced by its pieces. */
+/* The words to look for, one group per word the reader typed: the word itself, or the
+   pieces of a word found nowhere, which stand in for each other. A single character next
+   to longer words is not a word (问题 一 is not a search for every 一). */
 function plan(words) {
   var long = words.filter(function (w) { return w.length > 1 })
-  var terms = long.length ? long : words
-  var out = [], segmented = false
-  terms.forEach(function (term) {
-    var parts = corpus.indexOf(term) >= 0 ? [] : pieces(term)
-    if (parts.length) {
-      segmented = true
-      out.push.apply(out, parts)
-    } else {
-      out.push(term)
-    }
+  var groups = (long.length ? long : words).map(function (word) {
+    var parts = corpus.indexOf(word) >= 0 ? [] : pieces(word)
+    return parts.length ? parts : [word]
   })
-  out = out.filter(function (t, i) { return out.indexOf(t) === i })
+  var terms = []
+  groups.forEach(function (group) {
+    group.forEach(function (term) { if (terms.indexOf(term) < 0) terms.push(term) })
+  })
   // The words written together (问题 一 → 问题一), when some page has that: ranks, never required.
   var phrase = words.length > 1 ? words.join("") : ""
-  return { terms: out, segmented: segmented, phrase: phrase && corpus.indexOf(phrase) >= 0 ? phrase : "" }
+  return { groups: groups, terms: terms, phrase: phrase && corpus.indexOf(phrase) >= 0 ? phrase : "" }
 }
 
 /* Wrap every occurrence of the terms in `text` (positions found in its folded copy). */
@@ -271,8 +268,9 @@ function render(doc, terms, matched) {
   }
 }
 
-/* How much a word tells pages apart: when pages need not have every word (the pieces of
-   a pasted sentence), rare words count more than common ones (我们, 应该). */
+/* How much a piece tells pages apart: among the pieces of a pasted sentence, rare ones
+   count more than common ones (我们, 应该), and a long run of the query found as it was
+   typed is stronger evidence than a short one. */
 function weight(term) {
   var n = 0
   docs.forEach(function (doc) {
@@ -280,30 +278,35 @@ function weight(term) {
         doc.fkeys.some(function (k) { return k.indexOf(term) >= 0 }))
       n++
   })
-  return Math.log(1 + docs.length / Math.max(1, n))
+  return Math.log(1 + docs.length / Math.max(1, n)) * term.length * term.length
 }
 
+/* Pages with every typed word (a group counts when any of its pieces is there), or with
+   any of them when `requireAll` is false, best first. */
 function rank(query, requireAll) {
-  var terms = query.terms
-  // ... and a long run of the query found as it was typed is stronger evidence than a short one.
-  var weights = terms.map(function (term) {
-    return requireAll || terms.length === 1 ? 1 : weight(term) * term.length * term.length
+  var weights = {}
+  query.groups.forEach(function (group) {
+    group.forEach(function (term) { weights[term] = group.length > 1 ? weight(term) : 1 })
   })
   var hits = []
   docs.forEach(function (doc) {
     var score = 0, found = 0, matched = Object.create(null)
-    terms.forEach(function (term, t) {
-      var s = termScore(doc, term)
-      matched[term] = s > 0
-      if (s > 0) {
-        score += s * weights[t]
+    query.groups.forEach(function (group) {
+      var groupScore = 0
+      group.forEach(function (term) {
+        var s = termScore(doc, term)
+        matched[term] = s > 0
+        groupScore += s * weights[term]
+      })
+      if (groupScore > 0) {
+        score += groupScore
         found += 1
       }
     })
-    if (found && (!requireAll || found === terms.length)) {
+    if (found && (!requireAll || found === query.groups.length)) {
       if (query.phrase)
         score += termScore(doc, query.phrase)
-      hits.push({ doc: doc, score: score * found / terms.length, matched: matched })
+      hits.push({ doc: doc, score: score * found / query.groups.length, matched: matched })
     }
   })
   hits.sort(function (a, b) {
@@ -315,9 +318,9 @@ function rank(query, requireAll) {
 }
 
 /* The words Material gets back: it names the missing ones, and puts the found ones in the
-   link (?h=) to highlight them on the page. Words without a Chinese character are left
-   out of the link: Material's highlighter would match them inside entities (&lt;) and in
-   pieces of IDs. */
+   link (?h=) to highlight them on the page. Words of ASCII characters only (IDs, Latin
+   words) are left out of the link: Material's highlighter would match them inside
+   entities (&lt;) and in pieces of IDs. */
 function termsForTheme(matched) {
   var out = {}
   Object.keys(matched).forEach(function (term) {
@@ -331,10 +334,9 @@ function search(text) {
   var query = plan(queryTerms(text))
   if (!query.terms.length)
     return { items: [], suggest: [] }
-  // Pieces of one word are alternatives; words the reader separated must all be there,
-  // unless no page has them all.
-  var hits = rank(query, !query.segmented)
-  if (!hits.length && query.terms.length > 1)
+  // Every word the reader typed must be there, unless no page has them all.
+  var hits = rank(query, true)
+  if (!hits.length && query.groups.length > 1)
     hits = rank(query, false)
   var marked = query.phrase ? query.terms.concat([query.phrase]) : query.terms
   return {
