@@ -33,6 +33,8 @@ class Glossary:
 
     def __init__(self, terms: list[TermMark]):
         self.by_surface = {t.surface: t for t in sorted(terms, key=lambda t: -len(t.surface))}
+        # Equal for two builds (audiences) that mark the same terms the same way.
+        self.signature = hash(tuple(self.by_surface.values()))
         self.pattern = re.compile("|".join(re.escape(s) for s in self.by_surface)) if self.by_surface else None
 
     def mark(self, page_html: str, href_for=lambda target: target, own_target: str | None = None) -> str:

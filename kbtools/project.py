@@ -184,6 +184,10 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
         key = (error.path, error.line or 0, error.message, error.hint)
         found.setdefault(key, Finding(error, set())).audiences.add(audience)
 
+    # Most pages come out of the sandbox the same for both audiences: what the conversion
+    # and the sanitizer find in a page is worked out once per distinct Markdown and glossary.
+    converted: dict[tuple, list[ContentError]] = {}
+
     for audience in model.AUDIENCES:
         try:
             kb = KnowledgeBase.load(project.settings(audience, info), content)
@@ -206,19 +210,24 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
             # The build's next steps: Markdown to HTML with the site's extensions (within the
             # same budget), then the glossary marks and the sanitizer; whatever the build
             # would refuse, check.py reports.
-            try:
-                page_html = within_budget(functools.partial(to_html, markdown), path=path, line=page.source.body_line,
-                                          size=len(markdown))
-                _, unsafe = within_budget(
-                    functools.partial(kb.finish_html, path, page_html, functools.partial(_relative_url, page=path), _page_url(path)),
-                    path=path, line=page.source.body_line, size=len(page_html))
-            except ContentError as error:
-                add(error, audience)
-                continue
-            for error in unsafe:
+            key = (path, markdown, kb.glossary.signature)
+            if key not in converted:
+                converted[key] = _conversion_errors(kb, to_html, path, page.source.body_line, markdown)
+            for error in converted[key]:
                 add(error, audience)
     findings = sorted(found.values(), key=lambda f: (f.error.path, f.error.line or 0, f.error.message))
     return Validation(findings, content)
+
+
+def _conversion_errors(kb: KnowledgeBase, to_html, path: str, line: int, markdown: str) -> list[ContentError]:
+    try:
+        page_html = within_budget(functools.partial(to_html, markdown), path=path, line=line, size=len(markdown))
+        _, unsafe = within_budget(
+            functools.partial(kb.finish_html, path, page_html, functools.partial(_relative_url, page=path), _page_url(path)),
+            path=path, line=line, size=len(page_html))
+    except ContentError as error:
+        return [error]
+    return unsafe
 
 
 def nav_errors(project: Project, excluded: set[str]) -> list[ContentError]:
