@@ -77,10 +77,12 @@ def xlsx(sheets: dict[str, list[list[str]]], timestamp: dt.datetime) -> bytes:
     workbook.remove(workbook.active)
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
+        # Cell by cell, row numbers counted here: asking the sheet for its last row after each
+        # append (sheet[sheet.max_row]) scans every cell, which made the export quadratic.
+        for row_number, row in enumerate(rows, start=1):
+            for column_number, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_number, column=column_number, value=value)
+                if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
         for cell in sheet[1]:
             cell.font = Font(bold=True)
