@@ -329,7 +329,29 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
     return "front matter 写法见 CONTRIBUTING.md；不熟悉 YAML 时可用 python scripts/new.py 生成模板"
 
 
+# Pages read before in this process, by name and bytes: under `mkdocs serve` a rebuild
+# after one page changed reads that page again and takes the others from here. Nothing
+# changes a SourcePage after it is read. Bounded, so that a long session cannot grow it.
+_READ: dict[tuple[str, bytes], SourcePage | ContentError] = {}
+_READ_LIMIT = 20_000
+
+
 def read_page(data: bytes, path: str) -> SourcePage:
+    key = (path, data)
+    if key not in _READ:
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        try:
+            _READ[key] = _read_page(data, path)
+        except ContentError as error:
+            _READ[key] = error
+    result = _READ[key]
+    if isinstance(result, ContentError):
+        raise result
+    return result
+
+
+def _read_page(data: bytes, path: str) -> SourcePage:
     text = decode_source(data, path)
     meta_lines, body, body_line = split_front_matter(text, path)
     if meta_lines is None:

@@ -15,7 +15,9 @@
 - search_index_bytes / bare_search_index_bytes / search_index_ratio：两个搜索索引的大小；
 - search_median_ms / search_max_ms（及 bare_ 开头的同名项）：在 chromium 中输入查询到显示结果的时间；
 - check_s：scripts/check.py 检查同一批内容的耗时；
-- serve_reload_s：mkdocs serve 中保存一个页面到重新构建好的页面可以打开的时间。
+- serve_reload_s：`mkdocs serve --dirty`（README 给大型知识库的预览方式：只重建改动的页面）中
+  保存一个页面到重新构建好的页面可以打开的时间；serve_full_reload_s：同一件事在普通的
+  `mkdocs serve`（每次重建整个网站）中的时间。
 
 不加 --json 时逐步显示进度，最后输出一张表；加 --json 时最后一行是一个 JSON 对象。
 """
@@ -45,7 +47,7 @@ log = logging.getLogger("kb.scripts")
 RESULT_KEYS = ("items", "pages", "build_s", "bare_build_s", "ratio", "peak_rss_mb", "site_bytes", "bytes_per_page",
                "largest_page", "largest_page_bytes", "search_index_bytes", "bare_search_index_bytes",
                "search_index_ratio", "search_median_ms", "search_max_ms", "bare_search_median_ms",
-               "bare_search_max_ms", "check_s", "serve_reload_s")
+               "bare_search_max_ms", "check_s", "serve_reload_s", "serve_full_reload_s")
 LABELS = {
     "items": "条目数", "pages": "HTML 页面数", "build_s": "构建耗时（秒）", "bare_build_s": "裸 Material 构建耗时（秒）",
     "ratio": "耗时比（本项目 / 裸 Material）", "peak_rss_mb": "构建内存峰值（MB）", "site_bytes": "网站总大小（字节）",
@@ -54,7 +56,8 @@ LABELS = {
     "search_index_ratio": "搜索索引之比（本项目 / 裸 Material）", "search_median_ms": "输入到显示结果，中位数（毫秒）",
     "search_max_ms": "输入到显示结果，最长（毫秒）", "bare_search_median_ms": "裸 Material：输入到显示结果，中位数（毫秒）",
     "bare_search_max_ms": "裸 Material：输入到显示结果，最长（毫秒）", "check_s": "check.py 耗时（秒）",
-    "serve_reload_s": "serve 中保存到页面更新（秒）",
+    "serve_reload_s": "serve --dirty 中保存到页面更新（秒）",
+    "serve_full_reload_s": "serve（整站重建）中保存到页面更新（秒）",
 }
 # The bare build: the same files and nav, Material and its own search, nothing of the project.
 BARE_CONFIG = """INHERIT: mkdocs.yml
@@ -343,11 +346,13 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def serve_reload_seconds(work: Path, env: dict[str, str], page: Path, page_url: str, timeout: float = 600) -> float:
-    """Start `mkdocs serve`, save a change to one page, and time until the served page shows it."""
+def serve_reload_seconds(work: Path, env: dict[str, str], page: Path, page_url: str, timeout: float = 600,
+                         extra: tuple[str, ...] = ()) -> float:
+    """Start `mkdocs serve` (with `extra` options), save a change to one page, and time until
+    the served page shows it."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *extra]
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(command, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -421,12 +426,14 @@ def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool =
             stats["search_median_ms"], stats["search_max_ms"] = search_latency(work / "site")
             stats["bare_search_median_ms"], stats["bare_search_max_ms"] = search_latency(work / "site-bare")
             step += 1
-        stats["serve_reload_s"] = None
+        stats["serve_reload_s"] = stats["serve_full_reload_s"] = None
         if serve:
-            log.info(f"[{step}/{steps}] 启动 mkdocs serve，保存一个页面，等它重新构建 …")
+            log.info(f"[{step}/{steps}] 启动 mkdocs serve（--dirty，以及整站重建），保存一个页面，等它重新构建 …")
             problem = generator.ids["problem"][0]
             page = work / "docs" / model.TYPES["problem"].folder / f"{problem}.md"
-            stats["serve_reload_s"] = round(serve_reload_seconds(work, env, page, f"problems/{problem}/"), 2)
+            url = f"problems/{problem}/"
+            stats["serve_reload_s"] = round(serve_reload_seconds(work, env, page, url, extra=("--dirty",)), 2)
+            stats["serve_full_reload_s"] = round(serve_reload_seconds(work, env, page, url), 2)
         if keep:
             log.info(f"临时目录保留在 {work}")
         return {key: stats[key] for key in RESULT_KEYS}

@@ -27,10 +27,11 @@ class _Engine:
 
     mkdocs loads this hook file once per process, so under `mkdocs serve` importing
     the engine at the top would keep its first version forever: there (and only
-    there) the modules are imported afresh for every rebuild, so that edits to kb/
-    and macros/ take effect. A `mkdocs build`, or a build a script runs in its own
-    process (bundle.py, handout.py), uses the modules already imported, so the
-    script's objects and the build's are of the same classes.
+    there) the modules are imported afresh for a rebuild when a file in kb/ or macros/
+    has changed, so that edits to them take effect (and a rebuild after an edit to a
+    page keeps the engine, with what it has cached). A `mkdocs build`, or a build a
+    script runs in its own process (bundle.py, handout.py), uses the modules already
+    imported, so the script's objects and the build's are of the same classes.
     """
 
     def __init__(self, reload: bool):
@@ -56,15 +57,27 @@ engine: _Engine | None = None
 serving = False
 
 
+# The engine's source files when it was last imported under `mkdocs serve`.
+_engine_files: tuple = ()
+
+
 def on_startup(command, dirty):
     global serving
     serving = command == "serve"
 
 
+def _engine_changed() -> bool:
+    global _engine_files
+    files = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
+                  for folder in ("kb", "macros") for path in sorted((PROJECT_DIR / folder).rglob("*.py")))
+    changed, _engine_files = files != _engine_files, files
+    return changed
+
+
 @event_priority(100)  # before mkdocs-macros imports the macros package
 def on_config(config):
     global engine
-    engine = _Engine(reload=serving)
+    engine = _Engine(reload=serving and _engine_changed())
     try:
         settings = engine.settings.load_settings(
             PROJECT_DIR, docs_dir=config.docs_dir, site_name=config.site_name, extra=config.extra,

@@ -39,15 +39,17 @@ def wait_for(url: str, text: str, timeout: float = 40) -> str:
     raise AssertionError(f"{text!r} did not appear at {url}")
 
 
-@pytest.fixture
-def served(tmp_path):
+@pytest.fixture(params=[(), ("--dirty",)], ids=["serve", "serve-dirty"])
+def served(tmp_path, request):
+    """`mkdocs serve`, and `mkdocs serve --dirty` (what the README suggests for large sites:
+    only the changed page is rebuilt, and the engine is imported again only when it changed)."""
     project = make_project(tmp_path / "project", MINIMAL_DOCS)
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000"}
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *request.param],
                                cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        yield project, f"http://127.0.0.1:{port}/"
+        yield project, f"http://127.0.0.1:{port}/", bool(request.param)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -60,8 +62,16 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def touch_page(project: Path, dirty: bool, n: int) -> None:
+    """A dirty build rebuilds only the pages whose file changed: the page is saved again so
+    that the engine's edit shows on it."""
+    if dirty:
+        page = project / "docs" / "problems" / "problem-01.md"
+        edit(page, "改过的表现。", f"改过的表现。{'又' * n}")
+
+
 def test_serve_rebuilds_on_page_engine_and_macros_edits(served):
-    project, base = served
+    project, base, dirty = served
     url = base + "problems/problem-01/"
     page = wait_for(url, "关联内容")
     assert "关联条目一览" not in page and "改过的表现" not in page
@@ -70,9 +80,11 @@ def test_serve_rebuilds_on_page_engine_and_macros_edits(served):
     wait_for(url, "改过的表现")
 
     edit(project / "kb" / "item_page.py", '"## 关联内容 {#kb-relations}"', '"## 关联条目一览 {#kb-relations}"')
+    touch_page(project, dirty, 1)
     wait_for(url, "关联条目一览")
 
     edit(project / "macros" / "__init__.py",
          "env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown)",
          "env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown) + '\\n\\n宏模块已重新载入\\n'")
+    touch_page(project, dirty, 2)
     wait_for(url, "宏模块已重新载入")
