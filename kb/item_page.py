@@ -7,6 +7,9 @@ from .index import ContentIndex
 from .markup import link, md_text, relative_link, section_index_path, table_cell
 from .search_index import CALLOUT_CLASS, LISTING_CLASS
 
+# A session page lists at most this many items (all those it names, then items sharing its tags).
+MAX_SESSION_ITEMS_SHOWN = 60
+
 
 def breadcrumb(index: ContentIndex, item: model.Item) -> str:
     home = relative_link(item.path, "index.md")
@@ -66,15 +69,23 @@ def session_landing(index: ContentIndex, session: model.Item) -> str:
     if agenda:
         lines += ["## 议程", ""] + [f"{n}. {md_text(step)}" for n, step in enumerate(agenda, 1)] + [""]
     covered = index.session_items(session)
+    # The items the editor listed, then those sharing the session's tags, up to a limit: a
+    # tag can hold hundreds of items, and the page must not grow with the knowledge base.
+    listed = set(session.get("items") or [])
+    shown = [i for i in covered if i.id in listed]
+    shown += [i for i in covered if i.id not in listed][:max(0, MAX_SESSION_ITEMS_SHOWN - len(shown))]
     # The list repeats the items' summaries: marked as a listing, which search leaves out.
     lines += ["## 学习内容", "", f'<div class="{LISTING_CLASS}" markdown>', ""]
     for type_name in model.TYPES:
-        group = [i for i in covered if i.type == type_name]
+        group = [i for i in shown if i.type == type_name]
         if group:
             lines += [f"**{model.TYPE_PLURAL_LABELS[type_name]}**", ""]
             lines += [f"- {link(index, session.path, i)}" + (f"：{md_text(i.summary)}" if i.summary else "") for i in group]
             lines.append("")
     if not covered:
         lines.append("本专题尚未列出学习内容。")
+    if len(covered) > len(shown):
+        tags = "、".join(f"“{md_text(tag)}”" for tag in session.tags)
+        lines.append(f"另有 {len(covered) - len(shown)} 个带有{tags}标签的条目，可在标签页查看。")
     lines += ["", "</div>", ""]
     return "\n".join(lines)

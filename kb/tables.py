@@ -10,6 +10,9 @@ from .markdown_text import bullet_points, rebase_links
 from .markup import link, md_text, ordinal, short_label, table_cell
 
 MAX_INDEX_WITH_RELATIONS = 100
+# Links per relation group in an index row: a report or policy can be cited by hundreds of
+# items, which its own page lists; the index row names the first ones and how many more.
+MAX_RELATED_IN_INDEX_ROW = 8
 
 
 def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
@@ -30,8 +33,10 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
         if with_relations:
             related = []
             for label, links in index.grouped_links(item):
-                names = "、".join(link(index, from_path, entry.item, short_label(index, entry.item)) for entry in links)
-                related.append(f"{label}：{names}")
+                names = "、".join(link(index, from_path, entry.item, short_label(index, entry.item))
+                                 for entry in links[:MAX_RELATED_IN_INDEX_ROW])
+                more = f" 等 {len(links)} 项" if len(links) > MAX_RELATED_IN_INDEX_ROW else ""
+                related.append(f"{label}：{names}{more}")
             cells.append("<br>".join(related))
         rows.append("| " + " | ".join(cells) + " |")
     count = f"共 {len(items)} 项。"

@@ -270,3 +270,38 @@ def test_text_scanners_take_linear_time_on_hostile_lines():
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_index_rows_and_session_pages_do_not_grow_with_the_knowledge_base(tmp_path):
+    """A report cited by 80 practices, and a session sharing their tag: the report's index row
+    names the first practices and how many there are, the session lists a bounded number."""
+    from kb import item_page, tables
+
+    docs = tmp_path / "docs"
+    files = dict(MINIMAL_DOCS)
+    for n in range(2, 82):
+        files[f"practices/practice-{n:02d}.md"] = files["practices/practice-01.md"].replace(
+            "id: practice-01", f"id: practice-{n:02d}").replace("召开动员部署会议", f"做法{n:02d}")
+    files["sessions/session-01.md"] = """
+        ---
+        id: session-01
+        type: session
+        title: 警示教育专题
+        source: 本知识库培训安排
+        tags: [警示教育]
+        items: [problem-01]
+        ---
+        ## 培训说明
+
+        说明。
+        """
+    for rel, text in files.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    kb = load_kb(docs)
+    row = next(line for line in tables.type_index(kb.index, "reports/index.md", "report").splitlines() if "report-01" in line)
+    assert row.count("practice-") == tables.MAX_RELATED_IN_INDEX_ROW and "等 81 项" in row
+    landing = item_page.session_landing(kb.index, kb.index.get("session-01"))
+    assert landing.count("\n- ") == item_page.MAX_SESSION_ITEMS_SHOWN
+    assert "problem-01" in landing  # the items it names come first
+    assert f"另有 {82 - item_page.MAX_SESSION_ITEMS_SHOWN} 个带有“警示教育”标签的条目" in landing
