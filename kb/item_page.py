@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import model
 from .index import ContentIndex
-from .markup import link, md_text, relative_link, section_index_path, table_cell
+from .markup import link, md_text, relative_link, section_index_path, short_label, table_cell
 from .search_index import CALLOUT_CLASS, LISTING_CLASS
 
 # A session page lists at most this many items (all those it names, then items sharing its tags).
@@ -15,8 +15,10 @@ def breadcrumb(index: ContentIndex, item: model.Item) -> str:
     home = relative_link(item.path, "index.md")
     section = relative_link(item.path, section_index_path(item.type))
     label = model.TYPE_PLURAL_LABELS[item.type]
-    # Markdown links, not raw HTML, so that mkdocs validates and rewrites them.
-    return f'<div class="kb-breadcrumb" markdown="span">[首页]({home}) › [{label}]({section}) › {item.id}</div>'
+    # Markdown links, not raw HTML, so that mkdocs validates and rewrites them. The page
+    # itself by the name a reader knows (措施一, or its title), never its ID.
+    here = table_cell(md_text(short_label(index, item)))
+    return f'<div class="kb-breadcrumb" markdown="span">[首页]({home}) › [{label}]({section}) › {here}</div>'
 
 
 def page_header(index: ContentIndex, item: model.Item) -> str:

@@ -41,6 +41,7 @@ def test_breadcrumb_links_back_to_section(built):
     crumb = html.split('class="kb-breadcrumb"')[1].split("</div>")[0]
     assert '<a href="../">整改措施</a>' in crumb and '<a href="../../">首页</a>' in crumb
     assert ".md" not in crumb and "problems/" not in crumb
+    assert crumb.endswith("› 措施一") and "measure-01" not in crumb  # a name, not the ID
 
 
 def test_chinese_heading_anchors(built):
@@ -161,3 +162,15 @@ def test_a_page_can_stay_out_of_search(tmp_path):
 
     assert "guide/" in locations(included) and "guide/" not in locations(excluded)
 
+
+
+def test_not_found_page_and_footnote_links_speak_chinese(tmp_path):
+    files = dict(MINIMAL_DOCS)
+    files["guide/index.md"] = "---\ntitle: 使用说明\n---\n# 使用说明\n\n见报告原文[^1]。\n\n[^1]: 督导调研报告第二部分。\n"
+    result = run_mkdocs(make_project(tmp_path / "p", files))
+    assert result.ok, result.output
+    missing = result.site.joinpath("404.html").read_text(encoding="utf-8")
+    assert "找不到这个页面" in missing and "回到首页" in missing and '?q="' in missing
+    assert "Not found" not in missing
+    guide = result.html("guide/index.html")
+    assert 'title="返回正文中第 1 个脚注处"' in guide and "Jump back" not in guide
