@@ -20,6 +20,9 @@ from mkdocs.utils import get_relative_url
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger("mkdocs.plugins.kb")
+# mkdocs-macros reports at INFO what it found in the macros package, six English lines on
+# every build and rebuild; its warnings and errors still show (and fail strict builds).
+logging.getLogger("mkdocs.plugins.mkdocs_macros").setLevel(logging.WARNING)
 
 
 class _Engine:

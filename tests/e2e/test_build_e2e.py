@@ -174,3 +174,9 @@ def test_not_found_page_and_footnote_links_speak_chinese(tmp_path):
     assert "Not found" not in missing
     guide = result.html("guide/index.html")
     assert 'title="返回正文中第 1 个脚注处"' in guide and "Jump back" not in guide
+
+
+def test_a_build_prints_no_macros_plugin_chatter(built):
+    """mkdocs-macros' INFO lines (what it found in the macros package) are switched off."""
+    assert "[macros]" not in built.output and "Documentation built" in built.output
+
