@@ -11,8 +11,9 @@
  * Matching: every word of the query must occur in the page (a substring of
  * its title, keys, headings or text, after `fold`), so a word inside a
  * compound is found without a segmenter, and a query is never split into
- * single characters. A Chinese word that occurs nowhere is cut into the
- * longest pieces that do occur (single characters left out). Ranking: the
+ * single characters. A Chinese word that occurs nowhere is cut at the
+ * glossary's words, then into the longest pieces that do occur (single
+ * characters left out); its pieces stand in for each other. Ranking: the
  * page whose title or key is the word comes first, then titles that contain
  * it (shorter titles first), keys, headings, and the text.
  *
@@ -147,17 +148,23 @@ function pieces(term) {
   })
   var tries = 0, i = 0
   while (i < term.length && tries < MAX_PIECE_TRIES) {
-    var j = i + 2
-    while (j <= term.length && !taken[j - 1] && tries < MAX_PIECE_TRIES && corpus.indexOf(term.slice(i, j)) >= 0) {
+    if (taken[i]) {
+      i++
+      continue
+    }
+    // Grow the piece one character at a time while it still occurs somewhere.
+    var end = i + 2
+    while (end <= term.length && !taken[end - 1] && tries < MAX_PIECE_TRIES && corpus.indexOf(term.slice(i, end)) >= 0) {
       tries++
-      j++
+      end++
     }
     tries++
-    if (taken[i] || j - 1 - i < 2) {
+    var length = end - 1 - i
+    if (length < 2) {
       i++
     } else {
-      found.push({ at: i, word: term.slice(i, j - 1) })
-      i = j - 1
+      found.push({ at: i, word: term.slice(i, i + length) })
+      i += length
     }
   }
   return found.sort(function (a, b) { return a.at - b.at }).map(function (piece) { return piece.word })
