@@ -40,9 +40,12 @@ def page_header(index: ContentIndex, item: model.Item) -> str:
 
 def page_footer(index: ContentIndex, item: model.Item) -> str:
     """Relations and backlinks, then the source, added to every item page."""
-    lines = ["", "## 关联内容 {#kb-relations}", ""]
     groups = index.grouped_links(item)
-    if not groups:
+    # A session's page has just listed what it covers: "暂无关联内容" below that list would
+    # contradict it, so a session without relations of its own has no such section.
+    lists_items = item.spec.gathers_items and bool(index.session_items(item))
+    lines = [""] if not groups and lists_items else ["", "## 关联内容 {#kb-relations}", ""]
+    if not groups and not lists_items:
         lines.append("暂无关联内容。")
     for label, links in groups:
         lines.append(f"**{label}**")

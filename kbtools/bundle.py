@@ -102,8 +102,9 @@ def readme_text(site_name: str, info: BuildInfo, audience: str, session: model.I
     return "\r\n".join(lines)  # CRLF: read on Windows laptops in the training room
 
 
-def write_text(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+def write_text(path: Path, text: str, *, bom: bool = False) -> None:
+    """`bom`: a UTF-8 byte-order mark first, without which older Notepad shows the Chinese as mojibake."""
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         handle.write(text)
 
 
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             if session is not None:
                 write_text(stage / "index.html", session_entry_page(session, project.site_name, info))
                 log.info(f"入口页 index.html → {SITE_SUBDIR}/{session.path[:-3]}.html（{session.title}）")
-            write_text(stage / "README.txt", readme_text(project.site_name, info, args.audience, session))
+            write_text(stage / "README.txt", readme_text(project.site_name, info, args.audience, session), bom=True)
             log.info("打包…")
             root = root_folder_name(info, args.audience, session.id if session else None)
             make_reproducible_zip(stage, output, root, date_time=info.timestamp)

@@ -62,6 +62,15 @@ def session(project, tmp_path_factory):
 # -- the zip ---------------------------------------------------------------------
 
 
+def test_readme_reads_on_windows(whole):
+    """Older Notepad guesses the encoding of a file without a BOM and shows UTF-8 Chinese
+    as mojibake; lines end in CRLF."""
+    data = (whole[2] / "README.txt").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert "离线包" in text and "\r\n" in text and "\n" not in text.replace("\r\n", "")
+
+
 def test_zip_unpacks_to_one_folder_with_index_html(whole):
     archive, result, root = whole
     with zipfile.ZipFile(archive) as zf:

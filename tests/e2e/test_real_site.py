@@ -149,3 +149,10 @@ def test_each_index_lists_every_item_of_its_type(real_site):
     assert glossary.count("<dt>") == len(kb.index.of_type("term"))
     sessions = real_site.html("sessions/index.html")
     assert sessions.count('href="session-') == len(kb.index.of_type("session"))
+
+
+def test_a_session_page_does_not_say_it_has_nothing_below_its_list(real_site):
+    text = "".join(visible((real_site.site / "sessions" / "session-report-reading" / "index.html").read_text(encoding="utf-8")).parts)
+    assert "学习内容" in text and "强化担当，落实责任" in text
+    assert "暂无关联内容" not in text  # the control, an item without relations, is in tests/unit/test_engine.py
+

@@ -305,3 +305,42 @@ def test_index_rows_and_session_pages_do_not_grow_with_the_knowledge_base(tmp_pa
     assert landing.count("\n- ") == item_page.MAX_SESSION_ITEMS_SHOWN
     assert "problem-01" in landing  # the items it names come first
     assert f"另有 {82 - item_page.MAX_SESSION_ITEMS_SHOWN} 个带有“警示教育”标签的条目" in landing
+
+
+def test_only_a_page_that_lists_nothing_says_it_has_no_relations(tmp_path):
+    from kb import item_page
+
+    docs = tmp_path / "docs"
+    files = dict(MINIMAL_DOCS)
+    files["terms/term-lone.md"] = """
+        ---
+        id: term-lone
+        type: term
+        title: 孤立术语
+        definition: 没有任何关联的术语。
+        source: 公开资料
+        ---
+        ## 释义
+
+        正文。
+        """
+    files["sessions/session-01.md"] = """
+        ---
+        id: session-01
+        type: session
+        title: 专题
+        source: 本知识库培训安排
+        items: [problem-01]
+        ---
+        ## 培训说明
+
+        说明。
+        """
+    for rel, text in files.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    kb = load_kb(docs)
+    assert "暂无关联内容" in item_page.page_footer(kb.index, kb.index.get("term-lone"))
+    session = item_page.page_footer(kb.index, kb.index.get("session-01"))
+    assert "暂无关联内容" not in session and "关联内容" not in session and "## 来源" in session
+
