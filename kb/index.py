@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 import posixpath
 
+from pypinyin import lazy_pinyin
+
 from . import model
 from .links import linked_files
 from .loader import Content
@@ -21,6 +23,12 @@ class Link:
     item: model.Item
     label: str
     editorial: str | None = None
+
+
+def pinyin_order(item: model.Item) -> tuple[str, str, str]:
+    """Where an item stands in a list read in pinyin order (pypinyin reads each character;
+    the title and ID decide between titles that sound alike)."""
+    return (" ".join(lazy_pinyin(item.title)), item.title, item.id)
 
 
 class ContentIndex:
@@ -39,7 +47,12 @@ class ContentIndex:
         self.positions: dict[str, int] = {}
         for item in self.items.values():
             self.by_type[item.type].append(item)
-            self.positions[item.id] = len(self.by_type[item.type])
+        for type_name, items in self.by_type.items():
+            if model.TYPES[type_name].sorted_by_pinyin:
+                items.sort(key=pinyin_order)
+            for position, item in enumerate(items, start=1):
+                self.positions[item.id] = position
+        for item in self.items.values():
             for tag in item.tags:
                 self.by_tag[tag].append(item)
             for relation in item.relations:

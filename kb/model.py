@@ -121,6 +121,9 @@ class TypeSpec:
     # How much a word in the page's text counts, against 1 for the report's own items: a
     # term's page quotes the items that use it, a session's page lists what it covers.
     search_text_weight: float = 1.0
+    # Listed in the pinyin order of their titles, on the web and on paper (a glossary), rather
+    # than in the order of their IDs.
+    sorted_by_pinyin: bool = False
 
     @property
     def numbered(self) -> bool:
@@ -226,6 +229,7 @@ TYPES: dict[str, TypeSpec] = {
             callout_field="definition",
             title_max_chars=TERM_MAX_CHARS,
             search_boost=5,
+            sorted_by_pinyin=True,
             search_text_weight=0.8,
         ),
         TypeSpec(

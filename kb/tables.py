@@ -122,7 +122,7 @@ def _problem_measure_list(index: ContentIndex, from_path: str, problems: list[mo
 
 
 def glossary(index: ContentIndex, from_path: str) -> str:
-    terms = sorted(index.of_type("term"), key=lambda t: t.title)
+    terms = index.of_type("term")  # in pinyin order, as on paper
     if not terms:
         return "暂无术语。"
     lines = []

@@ -344,3 +344,25 @@ def test_only_a_page_that_lists_nothing_says_it_has_no_relations(tmp_path):
     session = item_page.page_footer(kb.index, kb.index.get("session-01"))
     assert "暂无关联内容" not in session and "关联内容" not in session and "## 来源" in session
 
+
+def test_the_glossary_is_in_pinyin_order_everywhere(tmp_path):
+    """One order on the web and on paper: the glossary page and every list of terms (the
+    handout takes index.of_type) follow the pinyin of the titles, not code points or IDs."""
+    from kb import tables
+
+    docs = tmp_path / "docs"
+    files = dict(MINIMAL_DOCS)  # its term-yigang is 一岗双责
+    assert "title: 一岗双责" in files["terms/term-yigang.md"]
+    for number, title in enumerate(["中心组", "巡察", "四风", "警示教育"], start=1):
+        files[f"terms/term-{number}.md"] = (f"---\nid: term-{number}\ntype: term\ntitle: {title}\n"
+                                            f"definition: 释义。\nsource: 公开资料\n---\n## 释义\n\n正文。\n")
+    for rel, text in files.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    kb = load_kb(docs)
+    expected = ["警示教育", "四风", "巡察", "一岗双责", "中心组"]  # jing, si, xun, yi, zhong
+    assert [t.title for t in kb.index.of_type("term")] == expected
+    assert sorted(expected) != expected  # control: code-point order would differ
+    page = tables.glossary(kb.index, "terms/index.md")
+    assert [page.index(title) for title in expected] == sorted(page.index(title) for title in expected)
+
