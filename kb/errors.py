@@ -1,7 +1,9 @@
 """Errors addressed to editors: always a file, a line where there is one, and a fix, in Chinese."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+import os
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,24 @@ class ContentErrors(Exception):
 
     def summary(self) -> str:
         return f"发现 {len(self.errors)} 处内容错误，构建已中止，未发布任何内容。请按上面的提示逐条修改后重试。"
+
+
+def display_path(docs_dir: str | os.PathLike, path: str, cwd: str | os.PathLike | None = None) -> str:
+    """A docs-relative page path as the editor should type or click it (docs/…, from the
+    folder the command runs in); a path that is not a page in docs/ (mkdocs.yml,
+    data/tags.yml, an environment variable's name) as it is."""
+    # The folders with their links followed, the file itself never: a symlinked page is
+    # named by its own path, not by where it points.
+    full = Path(os.path.realpath(docs_dir)) / path
+    if not path.endswith(".md") and not os.path.lexists(full):
+        return path
+    try:
+        return full.relative_to(os.path.realpath(cwd or os.getcwd())).as_posix()
+    except ValueError:
+        return full.as_posix()
+
+
+def for_editor(error: ContentError, docs_dir: str | os.PathLike) -> ContentError:
+    """The error with its path as `display_path` writes it: the build and check.py say the same."""
+    return replace(error, path=display_path(docs_dir, error.path))
+

@@ -18,7 +18,7 @@ import sys
 
 from kb import model
 from kb.budget import within_budget
-from kb.errors import ContentError, ContentErrors
+from kb.errors import ContentError, ContentErrors, display_path
 from kb.loader import Content, load_content
 from kb.settings import BuildInfo, Settings, build_info, load_settings, pin_build_date
 from kb.site import KnowledgeBase
@@ -115,13 +115,7 @@ class Project:
 
     def display_path(self, docs_path: str) -> str:
         """A docs-relative page path as the editor should type or click it (docs/…)."""
-        if not docs_path.endswith(".md") and not (self.docs_dir / docs_path).exists():
-            return docs_path  # not a file, e.g. "环境变量 KB_AUDIENCE" or "mkdocs.yml"
-        full = self.docs_dir / docs_path
-        try:
-            return full.relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            return full.as_posix()
+        return display_path(self.docs_dir, docs_path)
 
 
 def settings_errors(project: Project) -> list[ContentError]:

@@ -92,7 +92,7 @@ def on_config(config):
         kb = engine.state.take_offered(settings) or engine.site.KnowledgeBase.load(settings)
     except engine.errors.ContentErrors as errors:
         for error in errors.errors:
-            log.error(str(error))
+            log.error(str(engine.errors.for_editor(error, config.docs_dir)))
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
     _translate_nav_warnings(config)
@@ -195,7 +195,7 @@ def on_env(env, config, files):
     errors = sorted(engine.state.page_errors, key=lambda e: (e.path, e.line or 0, e.message))
     if errors:
         for error in errors:
-            log.error(str(error))
+            log.error(str(engine.errors.for_editor(error, config.docs_dir)))
         raise PluginError(engine.errors.ContentErrors(errors).summary())
     return env
 

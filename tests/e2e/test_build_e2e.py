@@ -102,6 +102,8 @@ def test_validation_error_names_file_and_line(tmp_path):
     result = run_mkdocs(make_project(tmp_path / "p", files))
     assert not result.ok
     assert "measures/measure-01.md:8: problems 引用的“problem-0l”不存在（是不是想写 problem-01？）" in result.output
+    # The path as check.py prints it, from the project folder: docs/ first.
+    assert "ERROR   -  docs/measures/measure-01.md:8: " in result.output
     assert "Traceback" not in result.output
 
 

@@ -366,3 +366,18 @@ def test_the_glossary_is_in_pinyin_order_everywhere(tmp_path):
     page = tables.glossary(kb.index, "terms/index.md")
     assert [page.index(title) for title in expected] == sorted(page.index(title) for title in expected)
 
+
+def test_editors_see_paths_from_the_project_folder(tmp_path):
+    from kb.errors import display_path
+
+    docs = tmp_path / "docs"
+    (docs / "guide").mkdir(parents=True)
+    (docs / "guide" / "index.md").write_text("# 使用说明\n", encoding="utf-8")
+    (docs / "guide" / "link.md").symlink_to(docs / "guide" / "index.md")
+    assert display_path(docs, "guide/index.md", cwd=tmp_path) == "docs/guide/index.md"
+    assert display_path(docs, "guide/link.md", cwd=tmp_path) == "docs/guide/link.md"  # not where it points
+    assert display_path(docs, "mkdocs.yml", cwd=tmp_path) == "mkdocs.yml"  # not a page in docs/
+    assert display_path(docs, "guide/index.md", cwd=docs / "guide") == "index.md"
+    (tmp_path / "elsewhere").mkdir()
+    assert display_path(docs, "guide/index.md", cwd=tmp_path / "elsewhere") == str(docs / "guide" / "index.md")
+
