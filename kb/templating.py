@@ -11,6 +11,7 @@ the build before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import re
 import time
 import traceback
 
@@ -149,16 +150,28 @@ def _check_output(node, macros, variables, fail) -> None:
     fail(node, f"页面中不能使用{_describe_node(node)}")
 
 
+# Jinja's English syntax messages, matched in order, and what they mean to an editor.
+_SYNTAX_MESSAGES = (
+    (re.compile(r"unexpected end of template", re.I), "模板没有结束（缺少 }} 或 %}，或 {% raw %} 没有对应的 {% endraw %}）"),
+    (re.compile(r"Missing end of comment tag"), "注释没有结束：{# 后面缺少 #}"),
+    (re.compile(r"unknown tag", re.I), "不认识的模板语句"),
+    (re.compile(r"tag name expected"), "{% 后面缺少语句"),
+    (re.compile(r"""unexpected char ['"]['"]['"]|unexpected char '"'"""), "引号没有配对"),
+    (re.compile(r"unexpected char"), "模板中有不能使用的字符"),
+    (re.compile(r"unexpected '\}'|unexpected '\)'|unexpected '\]'|expected '\)'|expected '\]'"), "括号或花括号不配对"),
+    (re.compile(r"Expected an expression|unexpected 'end of print statement'|unexpected 'end of statement block'"),
+     "{{ }} 或 {% %} 中缺少内容，或运算符后面缺少值"),
+    (re.compile(r"expected token|unexpected ','"), "括号、引号或逗号不配对"),
+)
+
+
 def _syntax_message(error: TemplateSyntaxError) -> str:
-    """Jinja's English syntax messages, in words an editor can act on."""
+    """Jinja's English syntax messages, in words an editor can act on; never the English."""
     message = error.message or ""
-    if "unexpected end of template" in message or "Unexpected end of template" in message:
-        return "模板没有结束（缺少 }} 或 %}，或 {% raw %} 没有对应的 {% endraw %}）"
-    if "expected token" in message:
-        return "括号、引号或逗号不配对"
-    if "unknown tag" in message or "Encountered unknown tag" in message:
-        return "不认识的模板语句"
-    return message
+    for pattern, chinese in _SYNTAX_MESSAGES:
+        if pattern.search(message):
+            return chinese
+    return "写法不对：请对照 docs/guide/macros.md 检查花括号、括号、引号和逗号"
 
 
 def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+import re
 import textwrap
 
 import pytest
@@ -381,3 +382,16 @@ def test_editors_see_paths_from_the_project_folder(tmp_path):
     (tmp_path / "elsewhere").mkdir()
     assert display_path(docs, "guide/index.md", cwd=tmp_path / "elsewhere") == str(docs / "guide" / "index.md")
 
+
+
+def test_template_syntax_errors_are_all_chinese():
+    """Jinja's own messages are English ("unexpected '}', expected ')'"); an editor sees none."""
+    broken = ["{{ link('a' }}", "{{ link('a') }", "{% %}", "{{ link('a',, 'b') }}", "{{ 1 + }}", "{{ link(!) }}",
+              "{{ }}", "{{ link('a') | }}", "{{ 'a }}", "{{ link('a')) }}", "{# x", "{{ link('a') }} {% endfor %}",
+              "{{ link('a') {{ }}", "{{ link['a'] ] }}", "{{ link('a')\n"]
+    allowed = re.compile(r"\{% (?:end)?raw %\}|docs/guide/macros\.md")
+    for text in broken:
+        errors = templating.check_template(text, path="x.md", first_line=1, macros={"link"}, variables={})
+        assert errors, text
+        for error in errors:
+            assert not re.search(r"[A-Za-z]{2,}", allowed.sub("", error.message + error.hint)), (text, str(error))
