@@ -2,30 +2,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-import textwrap
 
 import pytest
 import yaml
 
 from kb.errors import ContentErrors
 from tests.support.golden import rewrite_key
-from tests.support.project import load_kb
+from tests.support.project import load_kb, write_docs
 
 CASES = sorted((Path(__file__).parents[1] / "cases" / "loader").glob("*.yml"))
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_loader_case(case: Path, tmp_path: Path, update_golden: bool) -> None:
     spec = yaml.safe_load(case.read_text(encoding="utf-8"))
     docs = tmp_path / "docs"
-    write(docs, spec["files"])
+    write_docs(docs, spec["files"])
     expected = spec.get("errors") or []
     try:
         kb = load_kb(docs, audience=spec.get("audience", "public"))

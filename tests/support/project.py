@@ -55,14 +55,20 @@ def make_project(root: Path, files: dict[str, str | bytes] | None = None, *, doc
     if files is not None and not (docs_dir / "assets").exists():
         # Stylesheets that mkdocs.yml lists (extra_css) come with every test knowledge base.
         shutil.copytree(REPO / "docs" / "assets", docs_dir / "assets")
-    for rel, content in (files or {}).items():
+    write_docs(docs_dir, files or {})
+    return root
+
+
+def write_docs(docs_dir: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (docs-relative path → content; text is dedented) under `docs_dir`."""
+    for rel, content in files.items():
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    return root
+    return docs_dir
 
 
 def load_kb(docs: Path, *, audience: str = "public", org: dict | None = None):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 import re
-import textwrap
 
 import pytest
 
@@ -11,15 +10,13 @@ from kb import item_page, markup, tables, templating
 from kb.errors import ContentError, ContentErrors
 from kb.glossary import TermMark, mark_terms
 from kb.site import KnowledgeBase
-from tests.support.project import MINIMAL_DOCS, load_kb
+from tests.support.project import MINIMAL_DOCS, load_kb, write_docs
 
 
 @pytest.fixture
 def kb(tmp_path: Path) -> KnowledgeBase:
     docs = tmp_path / "docs"
-    for rel, text in MINIMAL_DOCS.items():
-        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    write_docs(docs, MINIMAL_DOCS)
     return load_kb(docs, org={"city": "测试"})
 
 
@@ -145,9 +142,7 @@ def test_reused_sections_have_redactions_filled(tmp_path):
     docs = tmp_path / "docs"
     files = dict(MINIMAL_DOCS)
     files["problems/problem-01.md"] = files["problems/problem-01.md"].replace("压力传导执行力度不够。", "{{ org.city }}市压力传导不够。")
-    for rel, text in files.items():
-        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    write_docs(docs, files)
     kb = load_kb(docs, org={"city": "测试"})
     assert "测试市压力传导不够" in tables.problem_checklist(kb.index, "problems/checklist.md")
     (docs / "problems/problem-01.md").write_text(
@@ -296,9 +291,7 @@ def test_index_rows_and_session_pages_do_not_grow_with_the_knowledge_base(tmp_pa
 
         说明。
         """
-    for rel, text in files.items():
-        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    write_docs(docs, files)
     kb = load_kb(docs)
     row = next(line for line in tables.type_index(kb.index, "reports/index.md", "report").splitlines() if "report-01" in line)
     assert row.count("practice-") == tables.MAX_RELATED_IN_INDEX_ROW and "等 81 项" in row
@@ -337,9 +330,7 @@ def test_only_a_page_that_lists_nothing_says_it_has_no_relations(tmp_path):
 
         说明。
         """
-    for rel, text in files.items():
-        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    write_docs(docs, files)
     kb = load_kb(docs)
     assert "暂无关联内容" in item_page.page_footer(kb.index, kb.index.get("term-lone"))
     session = item_page.page_footer(kb.index, kb.index.get("session-01"))
@@ -357,9 +348,7 @@ def test_the_glossary_is_in_pinyin_order_everywhere(tmp_path):
     for number, title in enumerate(["中心组", "巡察", "四风", "警示教育"], start=1):
         files[f"terms/term-{number}.md"] = (f"---\nid: term-{number}\ntype: term\ntitle: {title}\n"
                                             f"definition: 释义。\nsource: 公开资料\n---\n## 释义\n\n正文。\n")
-    for rel, text in files.items():
-        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (docs / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    write_docs(docs, files)
     kb = load_kb(docs)
     expected = ["警示教育", "四风", "巡察", "一岗双责", "中心组"]  # jing, si, xun, yi, zhong
     assert [t.title for t in kb.index.of_type("term")] == expected
