@@ -331,16 +331,21 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
 
 # Pages read before in this process, by name and bytes: under `mkdocs serve` a rebuild
 # after one page changed reads that page again and takes the others from here. Nothing
-# changes a SourcePage after it is read. Bounded, so that a long session cannot grow it.
+# changes a SourcePage after it is read. Bounded by the bytes it holds (every saved
+# version of a page is a new entry), so that a long session cannot grow it.
 _READ: dict[tuple[str, bytes], SourcePage | ContentError] = {}
-_READ_LIMIT = 20_000
+_READ_LIMIT_BYTES = 64 * 1024 * 1024
+_read_bytes = 0
 
 
 def read_page(data: bytes, path: str) -> SourcePage:
+    global _read_bytes
     key = (path, data)
     if key not in _READ:
-        if len(_READ) >= _READ_LIMIT:
+        if _read_bytes + len(data) > _READ_LIMIT_BYTES:
             _READ.clear()
+            _read_bytes = 0
+        _read_bytes += len(data)
         try:
             _READ[key] = _read_page(data, path)
         except ContentError as error:

@@ -80,8 +80,3 @@ class Glossary:
 
 def _skipping(stack: list[str]) -> bool:
     return any(name in _SKIP or name.endswith("!") for name in stack)
-
-
-def mark_terms(page_html: str, terms: list[TermMark]) -> str:
-    """`terms` linked as given (their targets are hrefs): for a page and a few terms."""
-    return Glossary(terms).mark(page_html)

@@ -8,7 +8,7 @@ import pytest
 
 from kb import item_page, markup, tables, templating
 from kb.errors import ContentError, ContentErrors
-from kb.glossary import TermMark, mark_terms
+from kb.glossary import Glossary, TermMark
 from kb.site import KnowledgeBase
 from tests.support.project import MINIMAL_DOCS, load_kb, write_docs
 
@@ -107,7 +107,7 @@ def test_template_check_names_line():
 
 def test_glossary_marks_first_occurrence_outside_links_and_headings():
     html = '<h2>四风</h2><p><a href="x">四风</a>纠“四风”，再说四风</p><pre>四风</pre>'
-    marked = mark_terms(html, [TermMark("四风", "../t/", "释义")])
+    marked = Glossary([TermMark("四风", "../t/", "释义")]).mark(html)
     assert marked.count('class="kb-term"') == 1
     assert '<h2>四风</h2>' in marked and '<pre>四风</pre>' in marked
     assert '纠“<a class="kb-term" href="../t/" title="释义">四风</a>”' in marked
@@ -133,7 +133,7 @@ def test_glossary_links_are_worked_out_only_for_terms_on_the_page():
 
 def test_glossary_skips_elements_marked_no_mark():
     html = '<div class="kb-facts kb-nomark"><p>标签 四风</p></div><p>四风</p>'
-    marked = mark_terms(html, [TermMark("四风", "t/", "释义")])
+    marked = Glossary([TermMark("四风", "t/", "释义")]).mark(html)
     assert marked.startswith('<div class="kb-facts kb-nomark"><p>标签 四风</p></div>')
     assert marked.endswith('<p><a class="kb-term" href="t/" title="释义">四风</a></p>')
 
@@ -260,7 +260,7 @@ def test_text_scanners_take_linear_time_on_hostile_lines():
             markdown_text.headings(body)
             list(markdown_text.link_targets(body))
             markdown_text.rebase_links(body, "problems/problem-01.md", "self-check.md")
-            glossary.mark_terms(f"<p>{line}</p>", [glossary.TermMark("小节", "../t/", "释义")])
+            glossary.Glossary([glossary.TermMark("小节", "../t/", "释义")]).mark(f"<p>{line}</p>")
             sanitize.clean(f"<p>{line}</p>")
             offline.css_urls(line)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from kb import frontmatter
@@ -69,3 +70,27 @@ def test_libyaml_and_pure_python_read_every_front_matter_alike(monkeypatch):
     slow = [_read(text, name) for name, text in TEXTS]
     different = [name for (name, _), a, b in zip(TEXTS, fast, slow, strict=True) if a != b]
     assert different == []
+
+
+def test_pages_read_again_come_from_memory_which_stays_bounded(monkeypatch):
+    """Under `mkdocs serve` every saved version of a page is remembered; the memory is
+    emptied before it passes its limit, and a changed page is always read afresh."""
+    monkeypatch.setattr(frontmatter, "_READ", {})
+    monkeypatch.setattr(frontmatter, "_read_bytes", 0)
+    monkeypatch.setattr(frontmatter, "_READ_LIMIT_BYTES", 200)
+    page = "---\ntitle: 甲\n---\n正文\n".encode()
+    first = frontmatter.read_page(page, "a.md")
+    assert frontmatter.read_page(page, "a.md") is first  # the same bytes: from memory
+    changed = frontmatter.read_page(page.replace("甲".encode(), "乙".encode()), "a.md")
+    assert changed.meta == {"title": "乙"}
+    for n in range(20):
+        frontmatter.read_page(page + b"x" * n, "a.md")
+    assert frontmatter._read_bytes <= 200 and len(frontmatter._READ) < 20
+    # A page with a mistake is refused again from memory, with the same message.
+    bad = b"---\ntitle: [\n---\n"
+    with pytest.raises(ContentError) as once:
+        frontmatter.read_page(bad, "b.md")
+    with pytest.raises(ContentError) as twice:
+        frontmatter.read_page(bad, "b.md")
+    assert str(once.value) == str(twice.value)
+
