@@ -1,7 +1,9 @@
 """Exports for download: CSV, XLSX and JSON, rendered from the same index as the pages.
 
-Only what the index holds for the build's audience is exported, and nothing
-that the report does not give (no owners, deadlines or statuses are added).
+Only what the index holds for the build's audience is exported (internal evidence of a
+public measure included: left out), and nothing that the report does not give: the ledger's
+owner, deadline and status cells are blank until an editor records them, ready to be filled
+in and read back by scripts/import_ledger.py.
 """
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ import zipfile
 
 from . import model
 from .index import ContentIndex
-from .ledger import ledger_rows, problem_rows
+from .ledger import EDITABLE_COLUMNS, LEDGER_COLUMNS, LEDGER_SHEET, PROBLEM_SHEET, ledger_rows, problem_rows
+from .rectification import measure_state
 
-EXPORT_FILES = ("exports/problems.csv", "exports/ledger.csv", "exports/ledger.xlsx", "exports/knowledge-base.json")
+EXPORT_FILES = ("exports/problems.csv", "exports/ledger.csv", "exports/ledger.xlsx", "exports/knowledge-base.json",
+                "exports/knowledge-base.schema.json")
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula
@@ -47,6 +51,8 @@ def _visible_fields(index: ContentIndex, item: model.Item) -> dict:
             continue
         if key in specs and specs[key].kind == "list[id]":
             value = [ref for ref in value if ref in index.items]
+        if key in specs and specs[key].kind == "list[record]":
+            value = [entry for entry in value if index.visible(entry.get("audience", model.DEFAULT_AUDIENCE))]
         fields[key] = value
     return fields
 
@@ -64,34 +70,99 @@ def knowledge_base_json(index: ContentIndex, build_info: dict) -> bytes:
             ],
             "sections": item.sections,
         }
+        if item.type == "measure":
+            state = measure_state(index, item, build_info["date"])
+            entry["rectification"] = {"status": state.status, "overdue": state.overdue}
         items.append(entry)
-    data = {"build": build_info, "audience": index.audience, "items": items}
+    data = {"$schema": "knowledge-base.schema.json", "build": build_info, "audience": index.audience, "items": items}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _style_sheet(sheet, widths: list[int], editable: set[int]) -> None:
+    """Bold header on a tinted band (fill-in columns in yellow), widths, wrapping, frozen header and
+    a filter on every column: what an office expects of a sheet it is handed to fill in."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_fill, editable_fill = PatternFill("solid", fgColor="DDE4EE"), PatternFill("solid", fgColor="FFF2CC")
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = editable_fill if cell.column in editable else header_fill
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _validations(sheet, rows: int) -> None:
+    """Lists for the status, dates for the date columns, on every row of the ledger."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    last = max(rows, 2)
+    for number, column in enumerate(LEDGER_COLUMNS, start=1):
+        letter = get_column_letter(number)
+        if column.kind == "choice":
+            rule = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
+                                  showErrorMessage=True, errorTitle="整改状态",
+                                  error="请从下拉列表中选择：" + "、".join(column.choices))
+        elif column.kind == "date":
+            rule = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+                                  showErrorMessage=True, errorTitle=column.header,
+                                  error="请填写日期，例如 2026-12-31")
+        else:
+            continue
+        rule.promptTitle, rule.prompt, rule.showInputMessage = column.header, rule.error, True
+        rule.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(rule)
+
+
+INSTRUCTIONS = (
+    ("怎样填写", ""),
+    ("1", "在“整改台账”表中填写黄色表头的列：责任单位、责任人、完成时限、整改状态、验收人、验收日期。"),
+    ("2", "整改状态从下拉列表中选择；日期写成 2026-12-31。其他列由知识库生成，改了也不会读回。"),
+    ("3", "同一项措施出现在几行（对应几个问题）时，各行填写的内容要一致；只填其中一行也可以。"),
+    ("4", "“措施引用编号”一列不要修改、不要删除：读回时靠它找到对应的措施页面。"),
+    ("5", "填好后交给知识库编辑，运行 python scripts/import_ledger.py 文件名.xlsx 读回；有错的单元格会逐个列出。"),
+    ("说明", "知识库只记录报告和编辑核实过的情况；报告没有载明的内容留空，不要估计。"),
+)
 
 
 def xlsx(sheets: dict[str, list[list[str]]], timestamp: dt.datetime) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    editable_columns = {LEDGER_COLUMNS.index(c) + 1 for c in EDITABLE_COLUMNS}
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(name)
+        ledger = name == LEDGER_SHEET
+        date_columns = {n for n, c in enumerate(LEDGER_COLUMNS, start=1) if c.kind == "date"} if ledger else set()
         # Cell by cell, row numbers counted here: asking the sheet for its last row after each
         # append (sheet[sheet.max_row]) scans every cell, which made the export quadratic.
         for row_number, row in enumerate(rows, start=1):
             for column_number, value in enumerate(row, start=1):
+                if column_number in date_columns and row_number > 1 and value:
+                    cell = sheet.cell(row=row_number, column=column_number, value=dt.date.fromisoformat(value))
+                    cell.number_format = "yyyy-mm-dd"
+                    continue
                 cell = sheet.cell(row=row_number, column=column_number, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for column in sheet.columns:
-            letter = column[0].column_letter
-            sheet.column_dimensions[letter].width = 40 if max(len(str(c.value or "")) for c in column) > 20 else 14
-            for cell in column:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2"
+        if ledger:
+            _style_sheet(sheet, [c.width for c in LEDGER_COLUMNS], editable_columns)
+            _validations(sheet, len(rows))
+        else:
+            widths = [40 if max(len(str(r[n] or "")) for r in rows) > 20 else 14 for n in range(len(rows[0]))]
+            _style_sheet(sheet, widths, set())
+    notes = workbook.create_sheet("填写说明")
+    for row_number, (label, text) in enumerate(INSTRUCTIONS, start=1):
+        notes.cell(row=row_number, column=1, value=label).data_type = "s"
+        notes.cell(row=row_number, column=2, value=text).data_type = "s"
+    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 10, 90
     # Zip entries cannot be dated before 1980.
     naive = max(timestamp.replace(tzinfo=None), dt.datetime(1980, 1, 1))
     workbook.properties.created = naive
@@ -122,10 +193,79 @@ def _normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
 
 
 def build_exports(index: ContentIndex, build_info: dict, timestamp: dt.datetime) -> dict[str, bytes]:
-    problems, ledger = problem_rows(index), ledger_rows(index)
+    problems, ledger = problem_rows(index), ledger_rows(index, build_info["date"])
     return {
         "exports/problems.csv": _csv(problems),
         "exports/ledger.csv": _csv(ledger),
-        "exports/ledger.xlsx": xlsx({"整改台账": ledger, "问题清单": problems}, timestamp),
+        "exports/ledger.xlsx": xlsx({LEDGER_SHEET: ledger, PROBLEM_SHEET: problems}, timestamp),
         "exports/knowledge-base.json": knowledge_base_json(index, build_info),
+        "exports/knowledge-base.schema.json": json.dumps(knowledge_base_schema(), ensure_ascii=False, indent=1,
+                                                         sort_keys=True).encode("utf-8"),
+    }
+
+
+_SCALAR_SCHEMAS = {
+    "str": {"type": "string"}, "line": {"type": "string"}, "choice": {"type": "string"},
+    "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "url": {"type": "string", "pattern": "^https?://"}, "bool": {"type": "boolean"},
+}
+
+
+def _field_schema(fspec: model.FieldSpec) -> dict:
+    if fspec.kind == "choice":
+        return {"enum": list(fspec.choices), "title": fspec.label}
+    if fspec.kind == "list[record]":
+        properties = {r.name: {**_SCALAR_SCHEMAS[r.kind], "title": r.label, **({"enum": list(r.choices)} if r.choices else {})}
+                      for r in fspec.record}
+        return {"type": "array", "title": fspec.label, "items": {
+            "type": "object", "properties": properties, "additionalProperties": False,
+            "required": [r.name for r in fspec.record if r.required]}}
+    if fspec.kind.startswith("list["):
+        return {"type": "array", "title": fspec.label, "items": {"type": "string"}}
+    return {**_SCALAR_SCHEMAS[fspec.kind], "title": fspec.label}
+
+
+def knowledge_base_schema() -> dict:
+    """JSON Schema (2020-12) of knowledge-base.json, from the model: one variant per type."""
+    variants = []
+    for spec in model.TYPES.values():
+        fields = {f.name: _field_schema(f) for f in model.COMMON_FIELDS + spec.fields
+                  if f.name not in ("id", "type", "title", "audience", "source")}
+        variants.append({
+            "properties": {"type": {"const": spec.name},
+                           "fields": {"type": "object", "properties": fields, "additionalProperties": False},
+                           "relations": {"type": "array", "items": {"type": "object", "properties": {
+                               "key": {"enum": list(spec.relations)}, "id": {"type": "string"},
+                               "editorial": {"type": "string"}}, "required": ["key", "id"], "additionalProperties": False}}},
+        })
+    rectification = {"type": "object", "properties": {
+        "status": {"enum": [*model.RECTIFICATION_STATUSES, model.STATUS_UNKNOWN]}, "overdue": {"type": "boolean"}},
+        "required": ["status", "overdue"], "additionalProperties": False}
+    item = {
+        "type": "object",
+        "required": ["id", "type", "title", "path", "audience", "source", "fields", "relations", "sections"],
+        "properties": {
+            "id": {"type": "string", "pattern": model.ID_PATTERN.pattern},
+            "type": {"enum": list(model.TYPES)}, "title": {"type": "string"}, "path": {"type": "string"},
+            "audience": {"enum": list(model.AUDIENCES)}, "source": {"type": "string"},
+            "fields": {"type": "object"}, "relations": {"type": "array"},
+            "sections": {"type": "object", "additionalProperties": {"type": "string"}},
+            "rectification": rectification,
+        },
+        "additionalProperties": False,
+        "oneOf": variants,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "清廉建设知识库 导出数据（exports/knowledge-base.json）",
+        "type": "object",
+        "required": ["build", "audience", "items"],
+        "properties": {
+            "$schema": {"type": "string"},
+            "build": {"type": "object", "properties": {"date": {"type": "string"}, "version": {"type": "string"}},
+                      "required": ["date", "version"]},
+            "audience": {"enum": list(model.AUDIENCES)},
+            "items": {"type": "array", "items": item},
+        },
+        "additionalProperties": False,
     }

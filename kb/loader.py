@@ -334,18 +334,13 @@ def _check_field(fspec: model.FieldSpec, value, page: Page, content: Content):
         return _check_line(fspec, value, page, content)
     if fspec.kind == "choice":
         if value not in fspec.choices:
-            _err(content, page, line, f"{fspec.name}（{fspec.label}）不能是“{value}”", f"可选值：{'、'.join(fspec.choices)}")
+            _err(content, page, line, f"{fspec.name}（{fspec.label}）不能是“{value}”", _choice_hint(value, fspec.choices))
             return None
         return value
     if fspec.kind == "date":
-        text = str(value)
-        try:
-            if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-                raise ValueError
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            _err(content, page, line, f"{fspec.name}（{fspec.label}）“{text}”不是有效日期", "请按 2026-11-28 的格式写年-月-日")
-            return None
+        return _check_date(f"{fspec.name}（{fspec.label}）", value, page, content, line)
+    if fspec.kind == "list[record]":
+        return _check_records(fspec, value, page, content)
     if fspec.kind == "list[tag]":
         return _check_tags(value, page, content)
     if fspec.kind in ("list[line]", "list[id]"):
@@ -366,6 +361,88 @@ def _check_field(fspec: model.FieldSpec, value, page: Page, content: Content):
                 _err(content, page, item_line, f"{fspec.name}（{fspec.label}）的每一项不能超过 {fspec.max_chars} 个字", "写术语的简短说法")
         return values
     raise AssertionError(fspec.kind)
+
+
+def _choice_hint(value, choices) -> str:
+    former = model.FORMER_STATUSES.get(value) if isinstance(value, str) else None
+    if former in choices:
+        return f"“{value}”已改称“{former}”，请写 {former}；可选值：{'、'.join(choices)}"
+    return f"可选值：{'、'.join(choices)}"
+
+
+def _check_date(what: str, value, page: Page, content: Content, line: int | None) -> str | None:
+    text = str(value)
+    try:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            raise ValueError
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        _err(content, page, line, f"{what}“{text}”不是有效日期", "请按 2026-11-28 的格式写年-月-日")
+        return None
+
+
+# A link in front matter goes to a web address; only these schemes are published as links.
+_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+
+
+def _check_records(fspec: model.FieldSpec, value, page: Page, content: Content) -> list[dict] | None:
+    """A list of entries with the keys the model declares (milestones, evidence), each
+    checked like a field of its own; an entry's errors point at its own line."""
+    line = page.source.key_lines.get(fspec.name)
+    keys = {r.name: r for r in fspec.record}
+    required = [r.name for r in fspec.record if r.required]
+    example = f"{fspec.name}: 换行后每项以“  - ”开头，写 " + "、".join(f"{r.name}（{r.label}）" for r in fspec.record)
+    if not isinstance(value, list):
+        _err(content, page, line, f"{fspec.name}（{fspec.label}）应为列表", example)
+        return None
+    records, ok = [], True
+    for index, entry in enumerate(value):
+        entry_line = page.source.item_lines.get((fspec.name, index), line)
+        where = f"{fspec.name}（{fspec.label}）第 {index + 1} 项"
+        if not isinstance(entry, dict):
+            _err(content, page, entry_line, f"{where}应写成“键: 值”的形式", example)
+            ok = False
+            continue
+        unknown = [str(k) for k in entry if k not in keys]
+        missing = [k for k in required if entry.get(k) in (None, "")]
+        if unknown or missing:
+            problem = f"不认识的键：{'、'.join(unknown)}" if unknown else f"缺少 {'、'.join(missing)}"
+            _err(content, page, entry_line, f"{where}{problem}", f"可用的键：{'、'.join(f'{r.name}（{r.label}）' for r in fspec.record)}")
+            ok = False
+            continue
+        record = {}
+        for name, raw in entry.items():
+            spec = keys[name]
+            what = f"{where}的 {name}（{spec.label}）"
+            if spec.kind == "date":
+                checked = _check_date(what, raw, page, content, entry_line)
+            elif spec.kind == "bool":
+                checked = raw if isinstance(raw, bool) else None
+                if checked is None:
+                    _err(content, page, entry_line, f"{what}只能写 true 或 false")
+            elif spec.kind == "choice":
+                checked = raw if raw in spec.choices else None
+                if checked is None:
+                    _err(content, page, entry_line, f"{what}不能是“{raw}”", f"可选值：{'、'.join(spec.choices)}")
+            else:
+                text = raw.strip() if isinstance(raw, str) else None
+                if text is None or "\n" in text:
+                    _err(content, page, entry_line, f"{what}应为一行文字", "值里有冒号、方括号或以引号开头时，请用英文双引号把整个值括起来")
+                    text = None
+                elif any(marker in text for marker in TEMPLATE_MARKERS):
+                    _err(content, page, entry_line, f"{what}中不能出现 {{{{、{{% 或 {{#")
+                    text = None
+                elif spec.kind == "url" and not _URL.match(text):
+                    _err(content, page, entry_line, f"{what}“{text}”不是网址",
+                         "只能写 http:// 或 https:// 开头的网址；没有网址的材料只写 title（名称）即可")
+                    text = None
+                checked = text
+            if checked is None:
+                ok = False
+            else:
+                record[name] = checked
+        records.append(record)
+    return records if ok else None
 
 
 def _read_relations(spec: model.TypeSpec, page: Page, content: Content) -> list[model.Relation]:

@@ -69,10 +69,22 @@ SECTION_ACTIONS = "具体做法"
 
 
 @dataclass(frozen=True)
+class RecordField:
+    """One key of an entry in a list of records, e.g. a milestone's `date`."""
+
+    name: str
+    kind: str  # "line", "date", "url", "bool", "choice"
+    label: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     name: str
     # "str" (an id or type), "line" (one line of text), "date", "choice", "list[line]",
-    # "list[tag]" (tags of data/tags.yml), "list[id]" (ids of visible items)
+    # "list[tag]" (tags of data/tags.yml), "list[id]" (ids of visible items),
+    # "list[record]" (entries with the keys in `record`)
     kind: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -83,6 +95,8 @@ class FieldSpec:
     # Bounds on what the engine scans for on every page (glossary terms and their aliases).
     max_chars: int = 0
     max_items: int = 0
+    # The keys of each entry of a "list[record]" field (a milestone, a piece of evidence).
+    record: tuple[RecordField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +170,30 @@ COMMON_FIELDS = (
 )
 
 POLICY_KINDS = ("规定", "文件", "会议精神", "专项行动", "工作机制")
-MEASURE_STATUSES = ("未开始", "整改中", "已完成", "长期坚持")
+
+# Rectification (整改): where each measure stands. The report gives none of this, so its
+# measures show STATUS_UNKNOWN; an editor fills the fields in as rectification goes on.
+RECTIFICATION_STATUSES = ("待整改", "整改中", "已整改", "已销号", "长期坚持", "申请延期")
+STATUS_UNKNOWN = "待明确"
+# Statuses that count as done on the dashboard: 长期坚持 is a measure whose rectification is
+# complete and is kept up as a standing rule.
+STATUSES_DONE = ("已整改", "已销号", "长期坚持")
+# Values of an earlier version of the list, with the value that replaced them (for the hint).
+FORMER_STATUSES = {"未开始": "待整改", "已完成": "已整改"}
+OVERDUE_LABEL = "逾期"
+
+MILESTONE_FIELDS = (
+    RecordField("date", "date", "日期", required=True),
+    RecordField("text", "line", "阶段目标", required=True),
+    RecordField("done", "bool", "已完成"),
+)
+EVIDENCE_FIELDS = (
+    RecordField("title", "line", "材料名称", required=True),
+    RecordField("url", "url", "链接"),
+    RecordField("date", "date", "日期"),
+    # Evidence may be internal (a meeting's minutes) on a public measure: public builds leave it out.
+    RecordField("audience", "choice", "可见范围", choices=AUDIENCES),
+)
 
 _POINTS = "每条一行，以“- ”开头。"
 # A glossary term and each alias is marked wherever it occurs on any page, so their length
@@ -170,6 +207,12 @@ TYPES: dict[str, TypeSpec] = {
         TypeSpec(
             "report", "督导调研报告", "reports",
             relations=("policies", "terms"),
+            fields=(
+                FieldSpec("round", "line", label="督导轮次", in_header=True,
+                          hint="督导轮次（可选）：同一单位接受第二次督导检查时，写明轮次以便对照。", example="第二轮"),
+                FieldSpec("inspected_unit", "line", label="督导调研对象", in_header=True,
+                          hint="督导调研对象（可选）：照录报告中的写法。", example="市文化和旅游局"),
+            ),
             section_specs=(SectionSpec("基本情况", "报告开头对督导调研对象和基本情况的介绍。", required=False),),
             short_prefix="报告",
         ),
@@ -197,7 +240,7 @@ TYPES: dict[str, TypeSpec] = {
         ),
         TypeSpec(
             "problem", "存在问题", "problems",
-            relations=("policies", "terms", "report"),
+            relations=("policies", "terms", "report", "repeats"),
             section_specs=(
                 SectionSpec(SECTION_MANIFESTATIONS, "按报告原文逐条列出问题的表现，" + _POINTS, bulleted=True),
                 SectionSpec(SECTION_CAUSES, "照录报告中的原因分析。"),
@@ -208,8 +251,24 @@ TYPES: dict[str, TypeSpec] = {
             "measure", "整改措施", "measures",
             relations=("problems", "policies", "terms", "report"),
             required_relations=("problems",),
-            fields=(FieldSpec("status", "choice", choices=MEASURE_STATUSES, label="整改状态", in_header=True,
-                              hint="整改状态（可选，只在报告写明时填写），可选值：" + "、".join(MEASURE_STATUSES) + "。"),),
+            fields=(
+                FieldSpec("status", "choice", choices=RECTIFICATION_STATUSES, label="整改状态",
+                          hint="整改状态（可选，按实际进展填写；报告没有写明的不要填）：" + "、".join(RECTIFICATION_STATUSES) + "。",
+                          example="整改中"),
+                FieldSpec("owner_unit", "line", label="责任单位", hint="责任单位（可选）。", example="局办公室"),
+                FieldSpec("owner", "line", label="责任人", hint="责任人或岗位（可选）。", example="分管副局长"),
+                FieldSpec("deadline", "date", label="完成时限", hint="完成时限（可选），格式 2026-12-31；过期未完成的显示为逾期。",
+                          example="2026-12-31"),
+                FieldSpec("milestones", "list[record]", label="阶段目标", record=MILESTONE_FIELDS,
+                          hint="阶段目标（可选）：每项写 date（日期）、text（目标），完成后加 done: true。",
+                          example="\n  - date: 2026-12-15\n    text: 完成制度修订\n    done: true"),
+                FieldSpec("evidence", "list[record]", label="佐证材料", record=EVIDENCE_FIELDS,
+                          hint="佐证材料（可选）：每项写 title（名称），可加 url（网址）、date（日期）；"
+                               "仅限内部查看的加 audience: internal，公开版不显示。",
+                          example="\n  - title: 专题学习会议纪要\n    date: 2026-12-10\n    audience: internal"),
+                FieldSpec("verified_by", "line", label="验收人", hint="验收（销号）人或部门（可选）。", example="派驻纪检监察组"),
+                FieldSpec("verified_on", "date", label="验收日期", hint="验收（销号）日期（可选）。", example="2026-12-31"),
+            ),
             section_specs=(SectionSpec(SECTION_REQUIREMENTS, "按报告原文逐条列出工作要求，" + _POINTS, bulleted=True),),
             short_prefix="措施",
         ),
@@ -259,6 +318,8 @@ RELATION_TARGETS = {
     "measures": "measure",
     "terms": "term",
     "report": "report",
+    # A problem found again in a later inspection round names the earlier one (问题反弹).
+    "repeats": "problem",
 }
 
 # Plural labels used for index pages and relation blocks.
@@ -280,6 +341,7 @@ OUTGOING_LABELS = {
     "measures": "整改措施",
     "terms": "相关术语",
     "report": "所属报告",
+    "repeats": "此前轮次的同类问题",
 }
 OUTGOING_LABEL_OVERRIDES = {
     ("problem", "report"): "发现该问题的报告",
@@ -300,12 +362,13 @@ INCOMING_LABELS = {
     ("policy", "policies"): "相关政策",
     ("term", "policies"): "相关术语",
     ("term", "terms"): "相关术语",
+    ("problem", "repeats"): "后续轮次再次出现",
 }
 CITED_BY_LABEL = "被引用于"
 
 # Order in which relation groups appear on a page.
 GROUP_ORDER = (
-    "所属报告", "发现该问题的报告", "针对的问题", "存在问题", "整改措施", "典型做法",
+    "所属报告", "发现该问题的报告", "此前轮次的同类问题", "后续轮次再次出现", "针对的问题", "存在问题", "整改措施", "典型做法",
     "落实该政策的典型做法", "涉及该政策的问题", "依据该政策的整改措施",
     "相关政策", "依据和引用的政策", "相关术语", CITED_BY_LABEL,
 )

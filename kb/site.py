@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import functools
+import re
+import secrets
 
-from . import item_page, markup, model, sanitize, search_index, tables, templating
+from . import dashboard, item_page, ledger, markup, model, progress, sanitize, search_index, tables, templating
 from .errors import ContentError, ContentErrors
 from .exports import EXPORT_FILES
 from .gitlog import page_history
@@ -20,14 +22,14 @@ from .settings import BuildInfo, Settings
 
 MACRO_NAMES = (
     "link", "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
-    "glossary", "self_check", "recent_changes", "tag_index", "ledger", "count",
+    "glossary", "self_check", "recent_changes", "tag_index", "ledger", "dashboard", "count",
 )
 VARIABLE_NAMES = ("org", "site_name", "build")
 # Macros that list items: their output repeats the items' text, so it is marked as a
 # listing, which the search index leaves out (the items have their own pages).
 LISTING_MACROS = (
     "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
-    "glossary", "self_check", "recent_changes", "tag_index", "ledger",
+    "glossary", "self_check", "recent_changes", "tag_index", "ledger", "dashboard",
 )
 LISTING_CLASS = search_index.LISTING_CLASS
 
@@ -50,12 +52,38 @@ def _as_listing(function):
     return call
 
 
+class ChartSlots:
+    """Charts the engine draws (SVG) wait in a page as a token until the page has been
+    sanitized, then take the token's place: the allowlist admits no SVG, so none can come
+    from an editor's page, and the engine's own is escaped where it is drawn. The token
+    holds a secret made per build, so a page cannot name a chart."""
+
+    def __init__(self):
+        self._secret = secrets.token_hex(8)
+        self._charts: dict[str, dict[str, str]] = {}
+
+    def place(self, path: str, svg: str) -> str:
+        charts = self._charts.setdefault(path, {})
+        token = f"KBCHART{self._secret}N{len(charts)}"
+        charts[token] = svg
+        return token
+
+    def insert(self, path: str, page_html: str) -> str:
+        charts = self._charts.pop(path, {})
+        if not charts:
+            return page_html
+        pattern = re.compile(r"(?:<p>\s*)?(KBCHART" + self._secret + r"N\d+)(?:\s*</p>)?")
+        return pattern.sub(lambda m: f'<figure class="kb-chart">{charts[m.group(1)]}</figure>'
+                           if m.group(1) in charts else "", page_html)
+
+
 @dataclass
 class KnowledgeBase:
     settings: Settings
     content: Content
     index: ContentIndex
     history: list[tuple[str, str]] = field(default_factory=list)
+    charts: ChartSlots = field(default_factory=ChartSlots)
 
     @classmethod
     def load(cls, settings: Settings, content: Content | None = None) -> KnowledgeBase:
@@ -123,6 +151,7 @@ class KnowledgeBase:
         marked = self.glossary.mark(page_html, href_for, own_target=path)
         cleaned, findings = sanitize.clean(marked)
         findings += sanitize.sources_outside(cleaned, page_url)
+        cleaned = self.charts.insert(path, cleaned)
         page = self.content.pages.get(path)
         body, first = (page.source.body, page.source.body_line) if page else ("", 1)
         errors = [
@@ -147,7 +176,9 @@ class KnowledgeBase:
             "self_check": _bound(tables.self_check, i, path),
             "recent_changes": lambda limit=8: tables.recent_changes(i, path, limit, history=self.history),
             "tag_index": _bound(tables.tag_index, i, path),
-            "ledger": _bound(tables.ledger, i, path),
+            "ledger": lambda: ledger.ledger_page(i, path, self.info.date),
+            "dashboard": lambda: dashboard.dashboard_page(i, path, self.info.date,
+                                                          lambda svg: self.charts.place(path, svg)),
             "count": lambda type_name: len(i.of_type(model.known_type(type_name).name)),
         }
         assert set(functions) == set(MACRO_NAMES)
@@ -163,7 +194,12 @@ class KnowledgeBase:
         item = self.index.by_path.get(path)
         if item is None:
             return body
-        parts = [item_page.page_header(self.index, item), body]
+        parts = [item_page.page_header(self.index, item)]
+        if item.type == "measure":
+            parts.append(progress.measure_block(self.index, item, self.info.date))
+        elif item.type == "problem":
+            parts.append(progress.problem_block(self.index, item))
+        parts.append(body)
         if item.spec.gathers_items:
             parts.append(item_page.session_landing(self.index, item))
         parts.append(item_page.page_footer(self.index, item))

@@ -1,11 +1,10 @@
 """Site-wide tables and lists the macros put on section pages: type indexes, the problem
-checklist, the problem-measure matrix, the glossary, the self-check, recent changes, tags
-and the ledger. No mkdocs here; the content index in, Markdown out."""
+checklist, the problem-measure matrix, the glossary, the self-check, recent changes and tags
+(the ledger and dashboard: kb.ledger, kb.dashboard). No mkdocs here; the content index in, Markdown out."""
 from __future__ import annotations
 
 from . import model
 from .index import ContentIndex
-from .ledger import ledger_rows
 from .markdown_text import bullet_points, rebase_links
 from .markup import link, md_text, ordinal, short_label, table_cell
 
@@ -189,19 +188,3 @@ def tag_index(index: ContentIndex, from_path: str) -> str:
         lines.append("")
     return "\n".join(lines) or "暂无标签。"
 
-
-def ledger(index: ContentIndex, from_path: str) -> str:
-    """整改台账 as a table, from the same rows as the CSV and XLSX exports."""
-
-    rows = ledger_rows(index)
-    if len(rows) == 1:
-        return "暂无整改措施。"
-    ids = {**{p.id: p for p in index.of_type("problem")}, **{m.id: m for m in index.of_type("measure")}}
-    header = ["问题", "整改措施", "对应关系", "整改状态"]
-    lines = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
-    for problem_id, _, measure_id, _, _, relation, status in rows[1:]:
-        lines.append("| " + " | ".join([
-            link(index, from_path, ids[problem_id]), link(index, from_path, ids[measure_id]),
-            table_cell(md_text(relation)), table_cell(status or "报告未载明"),
-        ]) + " |")
-    return "\n".join(lines) + "\n"

@@ -243,7 +243,7 @@ class Generator:
                               if self.rng.random() < 0.5 else p for p in problems]
             fm = self.front_matter(item_id, "measure", self.title(), n, report=report_of(position),
                                    problems=problems_field,
-                                   status=self.pick(model.MEASURE_STATUSES) if self.rng.random() < 0.5 else None,
+                                   status=self.pick(model.RECTIFICATION_STATUSES) if self.rng.random() < 0.5 else None,
                                    **self.relations(position, terms=(0, 2)))
             # Required sections are reused by checklists and exports and may hold no macros;
             # a page-only note after them may.

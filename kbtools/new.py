@@ -139,7 +139,8 @@ def front_matter(spec: model.TypeSpec, item_id: str, title: str, args, content: 
                 example = fspec.choices[min(1, len(fspec.choices) - 1)]
             elif fspec.kind == "list[tag]":
                 example = yaml_list(list(content.tags)[:2] or ["标签"])
-            lines.append(f"# {name}: {example}".rstrip())
+            # A list of records is an example of several lines, each commented out.
+            lines += [f"# {line}".rstrip() for line in f"{name}: {example}".splitlines()]
     for key in spec.relations:
         target = model.RELATION_TARGETS[key]
         label = model.outgoing_label(spec.name, key)
@@ -241,7 +242,7 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--date", help="培训日期，如 2026-11-28（session，只写实际日期）")
     parser.add_argument("--kind", choices=model.POLICY_KINDS, help="政策类别（policy）")
     parser.add_argument("--issuer", help="制定或部署机关（policy）")
-    parser.add_argument("--status", choices=model.MEASURE_STATUSES, help="整改状态（measure，只在报告写明时填写）")
+    parser.add_argument("--status", choices=model.RECTIFICATION_STATUSES, help="整改状态（measure，按实际进展填写）")
     return parser.parse_args(argv)
 
 

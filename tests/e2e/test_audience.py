@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.htmlcheck import check_site
-from tests.support.project import MINIMAL_DOCS, REPO, make_project, run_mkdocs
+from tests.support.project import MINIMAL_DOCS, SITE_ASSETS, make_project, run_mkdocs
 from tests.support.site import find_in_site, text_views
 
 MARKER = "内部标记XJ7Q"
@@ -90,7 +90,7 @@ LISTS = """
 
 DOCS = {
     **MINIMAL_DOCS,
-    "assets/kb.css": (REPO / "docs" / "assets" / "kb.css").read_text(encoding="utf-8"),
+    **SITE_ASSETS,
     f"problems/{INTERNAL_ID}.md": INTERNAL_PROBLEM,
     "measures/measure-01.md": MEASURE,
     "sessions/session-01.md": SESSION,

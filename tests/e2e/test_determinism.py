@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
-from tests.support.project import MINIMAL_DOCS, REPO, make_project
+from tests.support.project import MINIMAL_DOCS, SITE_ASSETS, make_project
 from tests.support.site import changed_files, snapshot
 
 COMMIT_EPOCH = "1764000000"
-DOCS = {**MINIMAL_DOCS, "assets/kb.css": (REPO / "docs" / "assets" / "kb.css").read_text(encoding="utf-8")}
+DOCS = {**MINIMAL_DOCS, **SITE_ASSETS}
 OLD_CAUSE = "压力传导执行力度不够。"
 NEW_CAUSE = "压力传导执行力度不够，考核约束不强。"
 

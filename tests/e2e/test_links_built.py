@@ -8,11 +8,11 @@ import shutil
 import pytest
 
 from tests.support.htmlcheck import check_site
-from tests.support.project import MINIMAL_DOCS, REPO, make_project, run_mkdocs
+from tests.support.project import MINIMAL_DOCS, SITE_ASSETS, make_project, run_mkdocs
 
-# mkdocs.yml loads assets/kb.css (extra_css), which MINIMAL_DOCS does not include; mkdocs
+# mkdocs.yml loads the stylesheets in assets/ (extra_css), which MINIMAL_DOCS does not include; mkdocs
 # does not check extra_css, so without it every page links a missing stylesheet.
-DOCS = {**MINIMAL_DOCS, "assets/kb.css": (REPO / "docs" / "assets" / "kb.css").read_text(encoding="utf-8")}
+DOCS = {**MINIMAL_DOCS, **SITE_ASSETS}
 
 
 @pytest.fixture(scope="module")

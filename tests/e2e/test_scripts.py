@@ -408,7 +408,7 @@ def test_contributing_lists_every_key_of_every_type():
             assert ("必填" in rows[key]) == required, (spec.name, key, rows[key])
         for section in spec.sections:
             assert f"## {section}" in match.group(1), (spec.name, section)
-    for value in model.POLICY_KINDS + model.MEASURE_STATUSES + model.THEME_KEYS:
+    for value in model.POLICY_KINDS + model.RECTIFICATION_STATUSES + model.THEME_KEYS:
         assert value in text, value
     tags = yaml.safe_load((REPO / "data" / "tags.yml").read_text(encoding="utf-8"))
     for tag in tags:

@@ -108,6 +108,12 @@ def run_script(project: Path, script: str, *args: str, env: dict | None = None, 
                           capture_output=True, text=True, env=environment, timeout=timeout)
 
 
+# The stylesheets mkdocs.yml lists (extra_css): a test knowledge base that writes its own
+# docs/assets needs them, since mkdocs does not check extra_css and a page would link a
+# missing file.
+SITE_ASSETS = {f"assets/{path.name}": path.read_text(encoding="utf-8")
+               for path in sorted((REPO / "docs" / "assets").glob("*.css"))}
+
 # A small, complete knowledge base used by end-to-end tests.
 MINIMAL_DOCS = {
     "index.md": """
@@ -125,6 +131,7 @@ MINIMAL_DOCS = {
     "measures/index.md": "---\ntitle: 整改措施\n---\n# 整改措施\n\n{{ type_index(\"measure\") }}\n",
     "measures/matrix.md": "---\ntitle: 对照\n---\n# 对照\n\n{{ problem_measure_matrix() }}\n",
     "measures/ledger.md": "---\ntitle: 整改台账\n---\n# 整改台账\n\n{{ ledger() }}\n",
+    "measures/progress.md": "---\ntitle: 整改进展\n---\n# 整改进展\n\n{{ dashboard() }}\n",
     "self-check.md": "---\ntitle: 自查清单\n---\n# 自查清单\n\n{{ self_check() }}\n",
     "policies/index.md": "---\ntitle: 政策制度\n---\n# 政策制度\n\n{{ type_index(\"policy\") }}\n",
     "terms/index.md": "---\ntitle: 术语\n---\n# 术语\n\n{{ glossary() }}\n",

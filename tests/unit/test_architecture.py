@@ -58,7 +58,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycles():
     graph = project_modules()
-    assert "kb.tables" in graph and "kb.ledger" in graph["kb.tables"]
+    assert "kb.dashboard" in graph and "kb.ledger" in graph["kb.dashboard"]
     assert cycles(graph) == []
 
 
