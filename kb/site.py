@@ -130,12 +130,25 @@ class KnowledgeBase:
         page = self.content.pages.get(path)
         return page.source.body_line if page else 1
 
+    @functools.cached_property
+    def generated_pages(self) -> dict[str, tuple[str, str]]:
+        """Pages the build adds that are in no file of docs/ (the parts of a large ledger):
+        docs-relative path → (title, Markdown). Engine output from escaped data, so no
+        template runs on it."""
+        parts = ledger.ledger_parts(self.index, self.info.date)
+        overview = ledger.LEDGER_PAGE if ledger.LEDGER_PAGE in self.content.pages else None
+        return {part.path: (part.title, ledger.ledger_part_page(self.index, part, parts, overview)) for part in parts}
+
     def page_markdown(self, path: str) -> str:
         """The page's Markdown as the loader read it: the body after the front matter."""
+        if path in self.generated_pages:
+            return self.generated_pages[path][1]
         return self.content.pages[path].source.body
 
     def theme_meta(self, path: str) -> dict:
         """The front matter the theme may read, as plain validated values."""
+        if path in self.generated_pages:
+            return {"title": self.generated_pages[path][0]}
         page = self.content.pages[path]
         meta = dict(page.theme_meta)
         item = self.index.by_path.get(path)
@@ -188,6 +201,8 @@ class KnowledgeBase:
 
     def render_page(self, path: str, markdown: str) -> str:
         """Final Markdown of a page: sandboxed template, plus header and relations for items."""
+        if path in self.generated_pages:
+            return markdown
         page = self.content.pages.get(path)
         first_line = page.source.body_line if page else 1
         body = templating.render(markdown, path=path, first_line=first_line, names=self.names_for(path))

@@ -133,6 +133,8 @@ def _add_generated_files(files, config):
             files.remove(file)
     for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
         files.append(File.generated(config, path, content=data))
+    for path, (_, markdown) in kb.generated_pages.items():
+        files.append(File.generated(config, path, content=markdown))
     marker = engine.settings.audience_marker(kb.index.audience, kb.info)
     files.append(File.generated(config, engine.settings.AUDIENCE_MARKER, content=marker))
     return files

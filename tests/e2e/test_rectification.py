@@ -301,3 +301,43 @@ def test_import_refuses_what_is_not_the_ledger(filled, tmp_path):
     other.save(tmp_path / "别的表.xlsx")
     result = run_script(project, "import_ledger.py", str(tmp_path / "别的表.xlsx"))
     assert result.returncode == 1 and "没有“整改台账”工作表" in result.stderr
+
+
+# -- a ledger too large for one page ----------------------------------------------------------------
+
+
+def _large_ledger_docs(rows_in_first_report: int, rows_in_second: int) -> dict[str, str]:
+    docs = dict(ROUND_DOCS)
+    for number in range(4, 4 + rows_in_first_report + rows_in_second):
+        report = "report-01" if number < 4 + rows_in_first_report else "report-02"
+        docs[f"problems/problem-{number:03d}.md"] = (
+            f"---\nid: problem-{number:03d}\ntype: problem\ntitle: 生成的问题{number}\nsource: 测试\nreport: [{report}]\n---\n"
+            "## 主要表现\n\n- 表现。\n\n## 原因分析\n\n原因。\n")
+        docs[f"measures/measure-{number:03d}.md"] = (
+            f"---\nid: measure-{number:03d}\ntype: measure\ntitle: 生成的措施{number}\nsource: 测试\nreport: [{report}]\n"
+            f"problems: [problem-{number:03d}]\n---\n## 工作要求\n\n- {'要求的文字。' * 20}\n")
+    return docs
+
+
+def test_a_large_ledger_splits_per_report_with_links_between_the_parts(tmp_path):
+    from kb.ledger import LEDGER_ROWS_PER_PAGE
+
+    first = LEDGER_ROWS_PER_PAGE + 8  # report-01 already has 2 rows: 110 in all, two pages
+    result = run_mkdocs(make_project(tmp_path / "project", _large_ledger_docs(first, 5)),
+                        env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)})
+    assert result.ok, result.output  # --strict: every link between the parts resolves
+    parts = {p.parent.name: p for p in (result.site / "measures" / "ledger").glob("*/index.html")}
+    assert set(parts) == {"report-01", "report-01-2", "report-02"}
+    sizes = {name: path.stat().st_size for name, path in parts.items()}
+    assert max(sizes.values()) < 150_000, sizes
+    overview = text_of(result.html("measures/ledger/index.html"))
+    assert "台账较长，按督导报告分页" in overview and "测试督导调研报告（另见 第 2 部分）" in overview
+    second = text_of(result.html("measures/ledger/report-01-2/index.html"))
+    assert "整改台账：测试督导调研报告（第 2/2 部分）" in second
+    # Numbering goes on from the first part; the neighbours and the overview are linked.
+    assert f" {LEDGER_ROWS_PER_PAGE + 1} 问题" in second and " 1 问题一" not in second
+    assert "← 整改台账：测试督导调研报告（第 1/2 部分）" in second and "整改台账：第二轮测试督导报告 →" in second
+    assert '<a href="../">整改台账总览</a>' in result.html("measures/ledger/report-01-2/index.html")
+    # Control: a ledger that fits is one page, with no parts.
+    small = run_mkdocs(make_project(tmp_path / "small", ROUND_DOCS), env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)})
+    assert small.ok and not list((small.site / "measures" / "ledger").glob("*/index.html"))
