@@ -163,7 +163,7 @@ def body(spec: model.TypeSpec) -> list[str]:
     holds nothing but the editor's text (a TODO until then)."""
     sections = spec.template_sections
     hints = [
-        "提示：正文只写报告原文（或注明出处的公开资料）中有的内容，不要编造责任人、完成时限、日期或整改状态。",
+        "提示：正文只写报告原文（或注明出处的公开资料）中有的内容。责任单位、完成时限和整改状态写在上面的 front matter 中，只写实际情况，不要估计。",
         "页面标题、关联内容和来源由构建自动生成，正文不要再写一级标题。可用的宏见 docs/guide/macros.md。",
     ]
     if spec.sections:
