@@ -12,7 +12,6 @@ from . import model
 from .index import ContentIndex, relative_link
 from .markdown_text import bullet_points
 from .markup import link, md_text, short_label, table_cell
-from .search_index import LISTING_CLASS
 from .rectification import (
     NO_REPORT,
     NO_UNIT,
@@ -25,6 +24,7 @@ from .rectification import (
     recurrence,
     round_label,
 )
+from .search_index import LISTING_CLASS
 
 LEDGER_SHEET = "整改台账"
 PROBLEM_SHEET = "问题清单"
@@ -71,10 +71,18 @@ def plain_text(markdown: str) -> str:
     their targets, no emphasis marks or tags. (A regular expression, not a Markdown
     conversion per cell: sections are the editors' plain bullet points, and this runs for
     every row of every build.)"""
-    text = _LINK.sub(r"\1", markdown)
+    # Escaped punctuation (\*) is text: set aside first so that no rule below reads it as markup.
+    escaped: list[str] = []
+
+    def set_aside(match: re.Match) -> str:
+        escaped.append(match.group(1))
+        return f"\uE000{len(escaped) - 1}\uE001"
+
+    text = _ESCAPE.sub(set_aside, markdown.replace("\uE000", "").replace("\uE001", ""))
+    text = _LINK.sub(r"\1", text)
     text = _TAG.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
-    return _ESCAPE.sub(r"\1", text).strip()
+    return re.sub("\uE000(\\d+)\uE001", lambda m: escaped[int(m.group(1))], text).strip()
 
 
 def requirements_text(measure: model.Item) -> str:

@@ -156,3 +156,25 @@ def test_a_session_page_does_not_say_it_has_nothing_below_its_list(real_site):
     assert "学习内容" in text and "强化担当，落实责任" in text
     assert "暂无关联内容" not in text  # the control, an item without relations, is in tests/unit/test_engine.py
 
+
+
+def test_rectification_shows_what_the_report_leaves_open_as_open(real_site):
+    """The report names no owner, deadline or status: the pages say 待明确 and the ledger's
+    cells for them are blank, ready to fill in; nothing is guessed."""
+    import csv
+    import io
+
+    from kb.ledger import EDITABLE_COLUMNS
+
+    raw = (real_site.site / "exports" / "ledger.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    assert rows and all(row[column.header] == "" for row in rows for column in EDITABLE_COLUMNS)
+    assert {row["是否逾期"] for row in rows} == {""}
+    measures = sorted((real_site.site / "measures").glob("measure-*/index.html"))
+    assert measures
+    for page in measures:
+        text = " ".join("".join(visible(page.read_text(encoding="utf-8")).parts).split())
+        assert "整改状态 待明确：报告没有载明责任单位、完成时限和整改进展" in text, page
+    dashboard = "".join(visible(real_site.html("measures/progress/index.html")).parts)
+    assert f"其中 {len(measures)} 项尚未填写整改状态" in dashboard
+    assert "没有记录在后续督导中再次出现的问题" in dashboard

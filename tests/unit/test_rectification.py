@@ -1,0 +1,113 @@
+"""Plain functions of rectification: overdue, the ledger's text cells, and front matter edits
+that change only the lines they mean to."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from kb import model
+from kb.ledger import plain_text
+from kb.rectification import dashboard, ledger_groups, measure_state
+from kbtools.frontmatter_edit import EditError, set_keys
+from tests.support.project import load_kb, write_docs
+from tests.support.rounds import ROUND_DOCS
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    docs = write_docs(tmp_path_factory.mktemp("rounds") / "docs", ROUND_DOCS)
+    return load_kb(docs)
+
+
+def with_fields(item: model.Item, **fields) -> model.Item:
+    return dataclasses.replace(item, fields={**item.fields, **fields})
+
+
+@pytest.mark.parametrize(("status", "deadline", "today", "overdue"), [
+    ("整改中", "2026-06-30", "2026-06-30", False),  # due today is not late
+    ("整改中", "2026-06-30", "2026-07-01", True),
+    ("申请延期", "2026-06-30", "2026-07-01", True),  # the deadline in force is the one written
+    ("待整改", "2026-06-30", "2026-07-01", True),
+    (None, "2026-06-30", "2026-07-01", True),  # no status recorded, deadline passed
+    ("已整改", "2026-06-30", "2026-07-01", False),
+    ("已销号", "2026-06-30", "2026-07-01", False),
+    ("长期坚持", "2026-06-30", "2026-07-01", False),
+    ("整改中", None, "2099-01-01", False),  # no deadline, never overdue
+])
+def test_overdue_against_the_build_date(kb, status, deadline, today, overdue):
+    measure = with_fields(kb.index.get("measure-01"), status=status, deadline=deadline)
+    state = measure_state(kb.index, measure, today)
+    assert state.overdue is overdue
+    assert state.status == (status or model.STATUS_UNKNOWN)
+
+
+def test_ledger_groups_follow_the_reports_and_number_rows_within_each(kb):
+    groups = ledger_groups(kb.index, "2026-07-01")
+    assert [(g.report.id, [(r.number, r.problem.id, r.measure.id) for r in g.rows]) for g in groups] == [
+        ("report-01", [(1, "problem-01", "measure-01"), (2, "problem-01", "measure-03")]),
+        ("report-02", [(1, "problem-02", "measure-02"), (2, "problem-03", "measure-02")]),
+    ]
+
+
+def test_dashboard_counts_each_measure_once(kb):
+    data = dashboard(kb.index, "2026-07-01")
+    assert data.total.total == 3 and data.total.done == 1 and data.total.overdue == 1
+    assert [(t.label, t.total) for t in data.by_round] == [("第一轮", 2), ("第二轮", 1)]
+    assert [(p.id, [e.id for e in earlier]) for p, earlier in data.recurring] == [("problem-02", ["problem-01"])]
+
+
+@pytest.mark.parametrize(("markdown", "text"), [
+    ("严格落实**领导班子**职责。", "严格落实领导班子职责。"),
+    ("见[阿尔法规定](../policies/policy-alpha.md)。", "见阿尔法规定。"),
+    ("`代码`与<span>标签</span>", "代码与标签"),
+    (r"1\. 不是列表 \*也不是强调\*", "1. 不是列表 *也不是强调*"),
+    ("私用区\uE0007\uE001字符", "私用区7字符"),  # the placeholders this uses cannot come from a page
+])
+def test_plain_text_is_what_a_reader_sees(markdown, text):
+    assert plain_text(markdown) == text
+
+
+PAGE = """---
+# 编辑写的注释
+id: measure-09
+title: "措施：九"
+status: 待整改
+milestones:
+  - date: 2026-01-01
+    text: 第一步
+
+# 关系
+problems: [problem-01]
+---
+
+## 工作要求
+
+- 要求。
+"""
+
+
+def test_set_keys_changes_only_its_lines():
+    result = set_keys(PAGE, {"status": "整改中", "owner_unit": "局办公室: 综合科", "deadline": dt.date(2026, 12, 31)},
+                      insert_before=("problems",))
+    assert result.splitlines() == [
+        "---", "# 编辑写的注释", "id: measure-09", 'title: "措施：九"', "status: 整改中",
+        "milestones:", "  - date: 2026-01-01", "    text: 第一步", "", "# 关系",
+        'owner_unit: "局办公室: 综合科"', "deadline: 2026-12-31",
+        "problems: [problem-01]", "---", "", "## 工作要求", "", "- 要求。",
+    ]
+
+
+def test_set_keys_replaces_a_block_value_and_keeps_crlf_and_bom():
+    page = "\ufeff" + PAGE.replace("\n", "\r\n")
+    result = set_keys(page, {"milestones": "见会议纪要"})
+    assert result.startswith("\ufeff---\r\n") and "\n" not in result.replace("\r\n", "")
+    assert "milestones: 见会议纪要\r\n\r\n# 关系" in result and "第一步" not in result
+
+
+def test_set_keys_refuses_a_page_without_front_matter():
+    with pytest.raises(EditError):
+        set_keys("## 工作要求\n", {"status": "整改中"})
+    with pytest.raises(EditError):
+        set_keys("---\nid: x\n", {"status": "整改中"})
