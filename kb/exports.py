@@ -87,9 +87,10 @@ def _style_sheet(sheet, widths: list[int], editable: set[int]) -> None:
     header_fill, editable_fill = PatternFill("solid", fgColor="DDE4EE"), PatternFill("solid", fgColor="FFF2CC")
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")  # one object: building one per cell was half the export's time
     for row in sheet.iter_rows():
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = wrap
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = editable_fill if cell.column in editable else header_fill
