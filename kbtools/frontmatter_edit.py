@@ -3,8 +3,10 @@ editor wrote it (comments, order, quoting, line endings): a tool's edit then sho
 request as the lines it changed and nothing else.
 
 Not a YAML round trip (ruamel.yaml would keep comments, but re-indents and re-quotes
-values it did not change); the result is read back with PyYAML and compared with what was
-meant, so an edit that would read differently is refused rather than written.
+values it did not change). Where each key and its value stand is read from PyYAML's node
+marks, so a value over several lines (a block list, a quoted string that goes on at column
+0) is replaced whole; the result is read back and compared with what was meant, and an edit
+that would read differently is refused rather than written.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ class EditError(Exception):
     pass
 
 
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 
 def _scalar(value) -> str:
@@ -29,40 +31,72 @@ def _scalar(value) -> str:
     return yaml_scalar(str(value))
 
 
+def _load(text: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise EditError(f"front matter 不是有效的 YAML（{type(error).__name__}）") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise EditError("front matter 不是“键: 值”的形式")
+    return data
+
+
+def _spans(text: str) -> dict[str, tuple[int, int, int]]:
+    """Each top-level key → (first line, line of the value's end, column of the value's end),
+    lines counted from 0 within the front matter."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise EditError(f"front matter 不是有效的 YAML（{type(error).__name__}）") from None
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        raise EditError("front matter 不是“键: 值”的形式")
+    spans = {}
+    for key, value in node.value:
+        if key.value in spans:
+            raise EditError(f"front matter 中有两个 {key.value}")
+        spans[key.value] = (key.start_mark.line, value.end_mark.line, value.end_mark.column)
+    return spans
+
+
 def set_keys(text: str, values: dict[str, object], *, insert_before: tuple[str, ...] = ()) -> str:
     """`text` (a whole page) with each key of `values` set to that one-line value: the key's
     lines replaced where it stands, or a new line added before the first of `insert_before`
     (the relation keys, so lifecycle fields sit with the other fields), else at the end."""
     bom = text.startswith("\ufeff")
-    body = text[1:] if bom else text
-    newline = "\r\n" if "\r\n" in body else "\n"
-    lines = body.split(newline)
+    lines = (text[1:] if bom else text).splitlines(keepends=True)  # each line keeps its own ending
     if not lines or lines[0].strip() != "---":
         raise EditError("页面开头没有 front matter（第一行应为 ---）")
-    try:
-        end = next(n for n in range(1, len(lines)) if lines[n].rstrip() in ("---", "..."))
-    except StopIteration:
-        raise EditError("front matter 没有结束行 ---") from None
-    before = yaml.safe_load(newline.join(lines[1:end])) or {}
+    end = next((n for n in range(1, len(lines)) if _FENCE.match(lines[n].rstrip("\r\n"))), None)
+    if end is None:
+        raise EditError("front matter 没有结束行 ---")
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    header = lines[1:end]
+    before = _load("".join(header))
     for key, value in values.items():
-        start = next((n for n in range(1, end) if (m := _TOP_LEVEL_KEY.match(lines[n])) and m.group(1) == key), None)
+        spans = _spans("".join(header))
         new_line = f"{key}: {_scalar(value)}"
-        if start is None:
-            at = next((n for n in range(1, end) if (m := _TOP_LEVEL_KEY.match(lines[n])) and m.group(1) in insert_before), end)
-            lines.insert(at, new_line)
-            end += 1
+        if key not in spans:
+            at = min((spans[k][0] for k in insert_before if k in spans), default=len(header))
+            header.insert(at, new_line + newline)
             continue
-        stop = start + 1
-        # The key's value goes on while lines are indented, or are `- ` items of a block list.
-        while stop < end and (lines[stop][:1] in (" ", "\t", "-") or not lines[stop].strip()):
-            stop += 1
-        while stop > start + 1 and not lines[stop - 1].strip():  # blank lines before the next key stay
-            stop -= 1
-        lines[start:stop] = [new_line]
-        end -= stop - start - 1
-    after = yaml.safe_load(newline.join(lines[1:end])) or {}
+        first, last, column = spans[key]
+        if column == 0 and last > first:  # a block value ends where the next key begins,
+            last -= 1                     # after any blank lines and comments, which stay
+            column = None
+            while last > first and (not header[last].strip() or header[last].lstrip().startswith("#")):
+                last -= 1
+        rest = header[last][column:] if column is not None else ""
+        comment = rest.strip()
+        if comment.startswith("#"):  # a comment after the value stays with it
+            new_line += "  " + comment
+        ending = header[last][len(header[last].rstrip("\r\n")):] or newline
+        header[first:last + 1] = [new_line + ending]
+    after = _load("".join(header))
     expected = {**before, **{k: (v if isinstance(v, dt.date) else str(v)) for k, v in values.items()}}
     if after != expected:
         raise EditError("修改后的 front matter 读出来与预期不同，没有写入")
-    result = newline.join(lines)
-    return ("\ufeff" if bom else "") + result
+    return ("\ufeff" if bom else "") + "".join([lines[0], *header, *lines[end:]])

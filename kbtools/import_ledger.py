@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 import re
+import unicodedata
 import zipfile
 
 from kb import model
@@ -48,16 +49,33 @@ class Change:
     new: dict[str, object]
 
 
-def _cell_value(column: Column, raw, where: str, errors: list[CellError]):
+# Characters nobody types on purpose that change how a value reads or compares: zero-width
+# and direction marks (pasted from the web), line and paragraph separators.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad\u2028\u2029]")
+# A spreadsheet too large for a ledger (a zip bomb unpacks to gigabytes): refused before reading.
+MAX_FILE_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 200_000_000
+PROBLEM_ID_COLUMN = "问题引用编号"
+MEASURE_NAME_COLUMN = "整改措施"
+
+
+def _cell_value(column: Column, cell, where: str, errors: list[CellError]):
     """The value a filled-in cell stands for, or None for an empty cell or an error."""
+    raw = cell.value
     if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if cell.data_type == "e":  # #N/A, #REF! …: Excel's own error values
+        errors.append(CellError(where, f"{column.header}单元格中是 Excel 的错误值“{raw}”，请改成要填写的内容"))
+        return None
+    if isinstance(raw, bool):
+        errors.append(CellError(where, f"{column.header}应填写文字，这里是逻辑值 {raw}"))
         return None
     if column.kind == "date":
         if isinstance(raw, dt.datetime):
             return raw.date()
         if isinstance(raw, dt.date):
             return raw
-        match = _DATE.match(str(raw))
+        match = _DATE.match(unicodedata.normalize("NFKC", str(raw)))
         try:
             if match:
                 return dt.date(*map(int, match.groups()))
@@ -65,7 +83,13 @@ def _cell_value(column: Column, raw, where: str, errors: list[CellError]):
             pass
         errors.append(CellError(where, f"{column.header}“{raw}”不是有效日期，请写成 2026-12-31"))
         return None
-    text = str(raw).strip() if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
+    if not isinstance(raw, str):
+        errors.append(CellError(where, f"{column.header}应填写文字，这里是数字或日期“{raw}”；要写数字时请在前面加英文单引号"))
+        return None
+    text = raw.strip()
+    if _INVISIBLE.search(text):
+        errors.append(CellError(where, f"{column.header}中有看不见的字符（零宽空格、方向控制符或分隔符，多从网页复制而来），请删去后重新输入"))
+        return None
     if column.kind == "choice":
         if text == model.STATUS_UNKNOWN:
             return None  # what the site shows for a blank: no change
@@ -86,54 +110,115 @@ def _cell_value(column: Column, raw, where: str, errors: list[CellError]):
     return None
 
 
+def _header_name(value) -> str:
+    """A header as the site wrote it, whatever a clerk added: spaces, line breaks, a `*`
+    for required, a note in brackets (完成时限（年-月-日）)."""
+    text = re.sub(r"\s+|[*＊]", "", str(value))
+    return re.sub(r"[（(][^（()）]*[）)]$", "", text) if text != MEASURE_ID_COLUMN else text
+
+
+def _open(path: Path):
+    """Both readings of the workbook: values as last computed, and formulas as written."""
+    from openpyxl import load_workbook
+
+    if path.suffix.lower() == ".xls":
+        raise SystemExit(_fail(f"{path} 是旧的 .xls 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再读回"))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise SystemExit(_fail(f"{path} 有 {path.stat().st_size // 1_000_000} MB，不像整改台账：请用网站下载的台账填写"))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as error:
+        raise SystemExit(_fail(f"{path} 不是能打开的 Excel 表格（.xlsx）：{error}")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SystemExit(_fail(f"{path} 解压后超过 {MAX_UNPACKED_BYTES // 1_000_000} MB，不像整改台账：请用网站下载的台账填写"))
+    try:
+        return load_workbook(path, data_only=True), load_workbook(path, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds (InvalidFileException, ParseError, KeyError…)
+        raise SystemExit(_fail(f"{path} 不是能打开的 Excel 表格（.xlsx）：{type(error).__name__}；"
+                               "请在 Excel 或 WPS 中打开后另存为 .xlsx 再读回")) from None
+
+
 def read_ledger(path: Path, measures: dict[str, model.Item]) -> tuple[dict[str, dict[str, tuple[object, str]]], list[CellError]]:
     """Each measure's filled-in values (with the cell they came from), and every bad cell."""
-    from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
     errors: list[CellError] = []
-    try:
-        workbook = load_workbook(path, data_only=True)  # formulas as their last computed values
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise SystemExit(_fail(f"{path} 不是能打开的 Excel 表格（.xlsx）：{error}")) from None
-    if LEDGER_SHEET not in workbook.sheetnames:
+    values_book, formulas_book = _open(path)
+    if LEDGER_SHEET not in values_book.sheetnames:
         raise SystemExit(_fail(f"{path} 中没有“{LEDGER_SHEET}”工作表：请使用网站下载的 exports/ledger.xlsx 填写，不要改工作表名称"))
-    sheet = workbook[LEDGER_SHEET]
-    header = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value is not None}
+    sheet, formulas = values_book[LEDGER_SHEET], formulas_book[LEDGER_SHEET]
+
+    def ref(column_number: int, row_number: int) -> str:
+        return f"{LEDGER_SHEET}!{get_column_letter(column_number)}{row_number}"
+
+    header: dict[str, int] = {}
+    for cell in sheet[1]:
+        if cell.value is None:
+            continue
+        name = _header_name(cell.value)
+        if name in header:
+            errors.append(CellError(ref(cell.column, 1), f"有两列都叫“{name}”（另一列是 {get_column_letter(header[name])} 列）：请删去多余的一列"))
+            continue
+        header[name] = cell.column
     if MEASURE_ID_COLUMN not in header:
         raise SystemExit(_fail(f"{LEDGER_SHEET}表第 1 行没有“{MEASURE_ID_COLUMN}”一列：读回时靠它找到措施，请用网站下载的表格重新填写"))
     columns = [(column, header[column.header]) for column in EDITABLE_COLUMNS if column.header in header]
+    if not columns:
+        raise SystemExit(_fail(f"{LEDGER_SHEET}表第 1 行没有可以读回的列（{'、'.join(c.header for c in EDITABLE_COLUMNS)}）：请用网站下载的表格填写"))
+    filled_columns = {number for _, number in columns}
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row >= 2 and any(merged.min_col <= n <= merged.max_col for n in filled_columns | {header[MEASURE_ID_COLUMN]}):
+            errors.append(CellError(f"{LEDGER_SHEET}!{merged.coord}", "合并的单元格只算第一行：请取消合并，在每一行分别填写"))
     values: dict[str, dict[str, tuple[object, str]]] = {}
     for row in sheet.iter_rows(min_row=2):
+        number = row[0].row
         cells = {cell.column: cell for cell in row}
-
-        def ref(column_number: int, row_number: int = row[0].row) -> str:
-            return f"{LEDGER_SHEET}!{get_column_letter(column_number)}{row_number}"
-
-        filled = [(column, cells[number].value) for column, number in columns
-                  if number in cells and cells[number].value not in (None, "")]
+        for _, column_number in columns:
+            written = formulas.cell(number, column_number).value
+            if column_number in cells and cells[column_number].value is None and isinstance(written, str) and written.startswith("="):
+                errors.append(CellError(ref(column_number, number), "这里是公式，但文件中没有它的计算结果：请直接填写内容（或在 Excel 中打开、保存后再读回）"))
+        filled = [(column, cells[n]) for column, n in columns if n in cells and cells[n].value not in (None, "")]
         id_cell = cells.get(header[MEASURE_ID_COLUMN])
         measure_id = str(id_cell.value).strip() if id_cell is not None and id_cell.value is not None else ""
+        id_ref = ref(header[MEASURE_ID_COLUMN], number)
         if not measure_id:
             if filled:
-                errors.append(CellError(ref(header[MEASURE_ID_COLUMN]), f"这一行填写了内容，但“{MEASURE_ID_COLUMN}”是空的：请不要删除或新增行，只在已有的行中填写"))
+                errors.append(CellError(id_ref, f"这一行填写了内容，但“{MEASURE_ID_COLUMN}”是空的：请不要删除或新增行，只在已有的行中填写"))
             continue
-        if measure_id not in measures:
-            errors.append(CellError(ref(header[MEASURE_ID_COLUMN]), f"知识库中没有整改措施“{measure_id}”：这一列不要修改；措施已删除或改名时请重新下载台账"))
+        measure = measures.get(measure_id)
+        if measure is None:
+            errors.append(CellError(id_ref, f"知识库中没有整改措施“{measure_id}”：这一列不要修改；措施已删除或改名时请重新下载台账"))
+            continue
+        if filled and (mismatch := _misplaced(measure, cells, header)):
+            errors.append(CellError(id_ref, f"{mismatch}：可能排序或粘贴时错了行。请只对整张表排序，或重新下载台账填写"))
             continue
         mine = values.setdefault(measure_id, {})
-        for column, raw in filled:
-            where = ref(header[column.header])
-            value = _cell_value(column, raw, where, errors)
+        for column, cell in filled:
+            where = ref(header[column.header], number)
+            value = _cell_value(column, cell, where, errors)
             if value is None:
                 continue
             if column.field in mine and mine[column.field][0] != value:
                 earlier_value, earlier_cell = mine[column.field]
-                errors.append(CellError(where, f"同一项措施（{measure_id}）的{column.header}在 {earlier_cell} 写的是“{earlier_value}”，"
-                                               f"这里是“{value}”：请改成一致，或只填其中一行"))
+                errors.append(CellError(where, f"同一项措施（{measure_id}）的{column.header}在 {earlier_cell} 写的是“{_shown(earlier_value)}”，"
+                                               f"这里是“{_shown(value)}”：请改成一致，或只填其中一行"))
                 continue
             mine[column.field] = (value, where)
     return values, errors
+
+
+def _misplaced(measure: model.Item, cells: dict, header: dict[str, int]) -> str:
+    """Why this row's ID does not belong with the rest of its row (a column sorted on its own,
+    a paste one row off), or "" when it does."""
+    problems = {r.target for r in measure.relations if r.key == "problems"}
+    problem_cell = cells.get(header.get(PROBLEM_ID_COLUMN, -1))
+    if problem_cell is not None and problem_cell.value and str(problem_cell.value).strip() not in problems:
+        return f"措施 {measure.id} 并不针对这一行的问题 {str(problem_cell.value).strip()}"
+    name_cell = cells.get(header.get(MEASURE_NAME_COLUMN, -1))
+    if name_cell is not None and name_cell.value and not str(name_cell.value).strip().endswith(measure.title):
+        return f"这一行的整改措施是“{str(name_cell.value).strip()}”，引用编号 {measure.id} 却是“{measure.title}”"
+    return ""
 
 
 def _fail(message: str) -> int:
@@ -179,26 +264,30 @@ def main(argv: list[str] | None = None) -> int:
     if not changes:
         log.info("台账与知识库一致，没有需要修改的页面。")
         return 0
-    originals: dict[Path, bytes] = {}
+    # Every page's new text is worked out before any is written: a page that cannot be edited
+    # safely stops the import with nothing changed.
     labels = {c.field: c.header for c in EDITABLE_COLUMNS}
+    new_texts: dict[Path, str] = {}
     for change in changes:
         file = project.docs_dir / change.path
         summary = "；".join(f"{labels[name]} {change.old[name] or model.STATUS_UNKNOWN} → {_shown(value)}"
                            for name, value in change.new.items())
         log.info(f"{project.display_path(change.path)}：{summary}")
-        if args.dry_run:
-            continue
-        originals[file] = file.read_bytes()
         try:
-            text = set_keys(originals[file].decode("utf-8"), change.new, insert_before=model.TYPES["measure"].relations)
+            new_texts[file] = set_keys(file.read_text(encoding="utf-8"), change.new, insert_before=model.TYPES["measure"].relations)
         except EditError as error:
-            _restore(originals)
             return _fail(f"{project.display_path(change.path)}：{error}；请手工修改这个页面。没有修改任何页面。")
-        file.write_bytes(text.encode("utf-8"))
     if args.dry_run:
         log.info(f"共 {len(changes)} 个页面将被修改（--dry-run：没有写入）。")
         return 0
-    after = validate(project)
+    originals = {file: file.read_bytes() for file in new_texts}
+    try:
+        for file, text in new_texts.items():
+            file.write_bytes(text.encode("utf-8"))
+        after = validate(project)
+    except BaseException:
+        _restore(originals)
+        raise
     if not after.ok:
         for finding in after.findings:
             log.error(finding.render(project))

@@ -341,3 +341,96 @@ def test_a_large_ledger_splits_per_report_with_links_between_the_parts(tmp_path)
     # Control: a ledger that fits is one page, with no parts.
     small = run_mkdocs(make_project(tmp_path / "small", ROUND_DOCS), env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)})
     assert small.ok and not list((small.site / "measures" / "ledger").glob("*/index.html"))
+
+
+def _swap_ids(sheet, cell, ref):
+    top, below = cell("measure-01", "problem-01", MEASURE_ID_COLUMN), cell("measure-03", "problem-01", MEASURE_ID_COLUMN)
+    top.value, below.value = below.value, top.value
+    cell("measure-01", "problem-01", "整改状态").value = "已整改"
+
+
+def _merge_units(sheet, cell, ref):
+    cell("measure-01", "problem-01", "责任单位").value = "合并单位"
+    first, second = ref("measure-01", "problem-01", "责任单位"), ref("measure-03", "problem-01", "责任单位")
+    sheet.merge_cells(f"{first.split('!')[1]}:{second.split('!')[1]}")
+
+
+def _duplicate_column(sheet, cell, ref):
+    column = sheet.max_column + 1
+    sheet.cell(1, column).value = "整改状态"
+    sheet.cell(2, column).value = "已整改"
+
+
+def _formula(sheet, cell, ref):
+    cell("measure-01", "problem-01", "完成时限").value = "=TODAY()"
+
+
+def _error_value(sheet, cell, ref):
+    cell("measure-01", "problem-01", "责任单位").value = "#N/A"
+
+
+def _typed_values(sheet, cell, ref):
+    cell("measure-01", "problem-01", "责任人").value = True
+    cell("measure-03", "problem-01", "责任单位").value = 12345
+
+
+def _invisible(sheet, cell, ref):
+    cell("measure-01", "problem-01", "责任单位").value = "局办公室\u200b"
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (_swap_ids, "这一行的整改措施是“措施一：强化担当，落实责任”，引用编号 measure-03 却是“开展专题学习”"),
+    (_merge_units, "合并的单元格只算第一行"),
+    (_duplicate_column, "有两列都叫“整改状态”"),
+    (_formula, "这里是公式，但文件中没有它的计算结果"),
+    (_error_value, "单元格中是 Excel 的错误值“#N/A”"),
+    (_typed_values, "责任人应填写文字，这里是逻辑值 True"),
+    (_typed_values, "责任单位应填写文字，这里是数字或日期“12345”"),
+    (_invisible, "责任单位中有看不见的字符"),
+], ids=["swapped-ids", "merged", "duplicate-column", "formula", "error-value", "bool", "number", "zero-width"])
+def test_import_refuses_what_a_clerk_did_to_the_sheet(filled, mutate, message):
+    project, book, cell, ref = filled
+    mutate(book["整改台账"], cell, ref)
+    before = snapshot(project / "docs")
+    result = _import(project, book)
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and snapshot(project / "docs") == before
+
+
+def test_import_reads_headers_a_clerk_annotated(filled):
+    project, book, cell, _ = filled
+    sheet = book["整改台账"]
+    for header_cell in sheet[1]:
+        if header_cell.value == "完成时限":
+            header_cell.value = "完成时限\n（年-月-日）*"
+    cell("measure-03", "problem-01", "完成时限").value = "2027年4月1日"
+    result = _import(project, book)
+    assert result.returncode == 0, result.stderr
+    assert "deadline: 2027-04-01" in (project / "docs" / "measures" / "measure-03.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("旧表.xls", b"\xd0\xcf\x11\xe0", "是旧的 .xls 格式"),
+    ("无扩展名", b"PK\x03\x04garbage", "不是能打开的 Excel 表格"),
+])
+def test_import_explains_files_it_cannot_read(filled, tmp_path, name, content, message):
+    project, *_ = filled
+    (tmp_path / name).write_bytes(content)
+    result = run_script(project, "import_ledger.py", str(tmp_path / name))
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_import_edits_a_quoted_value_that_goes_on_at_column_0(filled):
+    project, book, cell, _ = filled
+    page = project / "docs" / "measures" / "measure-03.md"
+    # Valid YAML the build accepts, which a line-by-line edit would break: a quoted value going on at column 0.
+    page.write_text(page.read_text(encoding="utf-8").replace("source: 测试报告 三、三是", 'source: "测试报告 三、三是\nowner: 见附件"'),
+                    encoding="utf-8")
+    cell("measure-01", "problem-01", "责任人").value = "局长"
+    cell("measure-03", "problem-01", "责任人").value = "副局长"
+    before = snapshot(project / "docs")
+    result = _import(project, book)
+    assert result.returncode == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert 'source: "测试报告 三、三是\nowner: 见附件"' in text and "owner: 副局长" in text
+    assert snapshot(project / "docs") != before

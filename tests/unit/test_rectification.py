@@ -111,3 +111,18 @@ def test_set_keys_refuses_a_page_without_front_matter():
         set_keys("## 工作要求\n", {"status": "整改中"})
     with pytest.raises(EditError):
         set_keys("---\nid: x\n", {"status": "整改中"})
+
+
+def test_set_keys_handles_what_editors_write():
+    # A quoted value that goes on at column 0 is one value, not a key of its own.
+    quoted = '---\nid: m\nsource: "测试报告 三、三是\nowner: 见附件"\n---\n'
+    assert set_keys(quoted, {"owner": "局长"}).splitlines()[2:4] == ['source: "测试报告 三、三是', 'owner: 见附件"']
+    # A comment after the value stays; a quoted key is the same key.
+    assert "status: 整改中  # 报告未写明" in set_keys("---\nstatus: 待整改  # 报告未写明\n---\n", {"status": "整改中"})
+    assert set_keys('---\n"owner": 甲\n---\n', {"owner": "乙"}) == "---\nowner: 乙\n---\n"
+    # Mixed line endings: each line keeps its own.
+    assert set_keys("---\r\nid: m\nstatus: 待整改\r\n---\n", {"status": "整改中"}) == "---\r\nid: m\nstatus: 整改中\r\n---\n"
+    # What cannot be read is refused, never half-written.
+    for broken in ('---\nsource: "不闭合\n---\n', "---\nowner: 甲\nowner: 乙\n---\n", "---\n- 列表\n---\n"):
+        with pytest.raises(EditError):
+            set_keys(broken, {"owner": "丙"})
