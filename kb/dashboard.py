@@ -16,15 +16,17 @@ from .ledger import named
 from .markup import link, md_text
 from .rectification import NO_CATEGORY, NO_UNIT, STATUS_CLASS, STATUS_ORDER, Tally, dashboard
 
-# Narrow enough to stay legible when a phone scales it to its width (about 0.7×), with each
-# label on its own line above its bar.
+# Narrow enough to stay legible when a phone scales it to its width (about 0.7×). Each row is a
+# line of text (the label at the left, its figures right-aligned) above a bar as wide as the
+# chart, so no figure ever runs past the edge, however long the bar.
 WIDTH = 480
-BAR_WIDTH = 330
+BAR_WIDTH = WIDTH
 ROW_HEIGHT = 46
 BAR_HEIGHT = 16
 FONT_SIZE = 15
 LEGEND_ROW = 24
-LABEL_MAX_CHARS = 28
+# 14 characters of label and about 24 of figures (“57/132 · 43% · 逾期 50”) share a line.
+LABEL_MAX_CHARS = 14
 
 
 def _short(label: str) -> str:
@@ -68,6 +70,8 @@ def bar_chart(chart_id: str, title: str, tallies: list[Tally]) -> str:
     for row, tally in enumerate(tallies):
         y = top + row * ROW_HEIGHT
         parts.append(f'<text class="kb-chart__text" x="0" y="{y + FONT_SIZE}"><title>{esc(tally.label)}</title>{esc(_short(tally.label))}</text>')
+        figure = f"{tally.done}/{tally.total} · {tally.percent_done}%" + (f" · 逾期 {tally.overdue}" if tally.overdue else "")
+        parts.append(f'<text class="kb-chart__text" x="{WIDTH}" y="{y + FONT_SIZE}" text-anchor="end">{esc(figure)}</text>')
         offset, bar_top = 0.0, y + FONT_SIZE + 6
         for status in statuses:
             count = tally.statuses[status]
@@ -78,8 +82,6 @@ def bar_chart(chart_id: str, title: str, tallies: list[Tally]) -> str:
                 f'<rect class="kb-chart__bar kb-status--{STATUS_CLASS[status]}" x="{offset:.1f}" y="{bar_top}" '
                 f'width="{width:.1f}" height="{BAR_HEIGHT}"><title>{esc(tally.label)}：{esc(status)} {count} 项</title></rect>')
             offset += width
-        figure = f"{tally.done}/{tally.total} · {tally.percent_done}%" + (f" · 逾期 {tally.overdue}" if tally.overdue else "")
-        parts.append(f'<text class="kb-chart__text" x="{offset + 8:.1f}" y="{bar_top + BAR_HEIGHT - 3}">{esc(figure)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

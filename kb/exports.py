@@ -146,6 +146,9 @@ def xlsx(sheets: dict[str, list[list[str]]], timestamp: dt.datetime) -> bytes:
         # append (sheet[sheet.max_row]) scans every cell, which made the export quadratic.
         for row_number, row in enumerate(rows, start=1):
             for column_number, value in enumerate(row, start=1):
+                if ledger and column_number == 1 and row_number > 1:  # 序号 as a number, so the sheet sorts by it
+                    sheet.cell(row=row_number, column=1, value=int(value))
+                    continue
                 if column_number in date_columns and row_number > 1 and value:
                     cell = sheet.cell(row=row_number, column=column_number, value=dt.date.fromisoformat(value))
                     cell.number_format = "yyyy-mm-dd"

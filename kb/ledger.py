@@ -21,6 +21,7 @@ from .rectification import (
     LedgerRow,
     MeasureState,
     ledger_groups,
+    natural_order,
     recurrence,
     round_label,
 )
@@ -203,7 +204,8 @@ def ledger_parts(index: ContentIndex, today: str) -> list[LedgerPart]:
     parts = []
     for group in groups:
         chunks = [group.rows[n:n + LEDGER_ROWS_PER_PAGE] for n in range(0, len(group.rows), LEDGER_ROWS_PER_PAGE)]
-        name = group.report.id if group.report else "no-report"
+        # The group of problems without a report gets a name no ID can take (IDs begin with a letter).
+        name = group.report.id if group.report else "0-no-report"
         for number, chunk in enumerate(chunks, start=1):
             path = f"{LEDGER_PARTS_FOLDER}/{name}{'' if number == 1 else f'-{number}'}.md"
             parts.append(LedgerPart(path, group, tuple(chunk), number, len(chunks)))
@@ -278,7 +280,7 @@ def _by_unit_counts(states: list[MeasureState]) -> list[str]:
     for state in states:
         units.setdefault(state.owner_unit or NO_UNIT, []).append(state)
     lines = ["## 按责任单位 {#ledger-by-unit}", "", "| 责任单位 | 措施数 | 整改状态 | 逾期 |", "|---|---:|---|---:|"]
-    for unit in sorted(units, key=lambda u: (u == NO_UNIT, u)):
+    for unit in sorted(units, key=lambda u: (u == NO_UNIT, natural_order(u))):
         mine = units[unit]
         counts = "、".join(f"{s} {n}" for s in STATUS_ORDER if (n := sum(1 for m in mine if m.status == s)))
         lines.append(f"| {md_text(unit)} | {len(mine)} | {counts} | {sum(1 for m in mine if m.overdue)} |")
@@ -291,7 +293,7 @@ def _by_unit(index: ContentIndex, from_path: str, states: list) -> list[str]:
     for state in states:
         units.setdefault(state.owner_unit or NO_UNIT, []).append(state)
     lines = ["## 按责任单位 {#ledger-by-unit}", ""]
-    for unit in sorted(units, key=lambda u: (u == NO_UNIT, u)):
+    for unit in sorted(units, key=lambda u: (u == NO_UNIT, natural_order(u))):
         entries = "、".join(
             link(index, from_path, s.measure, short_label(index, s.measure)) + f"（{s.status}" + ("，逾期" if s.overdue else "") + "）"
             for s in units[unit])

@@ -87,6 +87,7 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
             content.errors.append(unreadable)
     _check_duplicate_ids(content)
     _check_relations(content)
+    _check_repeats(content)
     return content
 
 
@@ -303,6 +304,9 @@ def _check_line(fspec: model.FieldSpec, value, page: Page, content: Content) -> 
         if unknown:
             _err(content, page, line, f"未知的隐去名称变量 org.{unknown[0]}", f"可用的名称：{'、'.join(model.REDACTION_DEFAULTS)}")
             return None
+    if fspec.max_chars and len(text) > fspec.max_chars:
+        _err(content, page, line, f"{fspec.name}（{fspec.label}）不能超过 {fspec.max_chars} 个字", "请写简称")
+        return None
     if any(marker in text for marker in TEMPLATE_MARKERS):
         hint = "front matter 不经过模板渲染；需要显示这些符号时请改用全角符号"
         if fspec.name not in ("id", "title", "type"):
@@ -382,7 +386,9 @@ def _check_date(what: str, value, page: Page, content: Content, line: int | None
 
 
 # A link in front matter goes to a web address; only these schemes are published as links.
-_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+# No spaces, quotes, angle brackets, backticks or backslashes: each would end the link in the
+# Markdown it is written into, and no address needs them unescaped.
+_URL = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$")
 
 
 def _check_records(fspec: model.FieldSpec, value, page: Page, content: Content) -> list[dict] | None:
@@ -530,6 +536,29 @@ def _check_relations(content: Content) -> None:
                 if ref not in content.items:
                     line = content.pages[item.path].source.item_lines.get((field_spec.name, index), item.line_of(field_spec.name))
                     content.errors.append(ContentError(item.path, line, f"{field_spec.name} 中的“{ref}”不存在", "请检查编号是否写错"))
+
+
+def _check_repeats(content: Content) -> None:
+    """`repeats` points back in time: at a problem of an earlier report (reports are in the
+    order of their IDs, as everywhere on the site), so a problem cannot repeat one of its own
+    round or a later one, and no two problems can repeat each other."""
+    def report_of(item: model.Item) -> str | None:
+        return next((r.target for r in item.relations if r.key == "report" and r.target in content.items), None)
+
+    for item in content.items.values():
+        for relation in item.relations:
+            target = content.items.get(relation.target)
+            if relation.key != "repeats" or target is None or target.type != "problem" or target.id == item.id:
+                continue
+            own, earlier = report_of(item), report_of(target)
+            if own is None or earlier is None:
+                missing = item.id if own is None else target.id
+                content.errors.append(ContentError(item.path, relation.line, f"repeats 要比较两个问题所属的督导报告，但 {missing} 没有写 report（所属报告）",
+                                                   "请给两个问题都写上 report: [报告编号]"))
+            elif earlier >= own:
+                content.errors.append(ContentError(
+                    item.path, relation.line, f"repeats 只能写更早一轮督导中的问题：{target.id} 属于 {earlier}，不在本问题的 {own} 之前",
+                    "问题反弹写在后一轮的问题页面上，指向前一轮的问题"))
 
 
 def _key_for_type(type_name: str) -> str:

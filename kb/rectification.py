@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+import re
 
 from . import model
 from .index import ContentIndex
@@ -17,6 +18,11 @@ from .markup import short_label
 NO_REPORT = "未注明报告"
 NO_UNIT = model.STATUS_UNKNOWN
 NO_CATEGORY = "未分类"
+
+
+def natural_order(label: str) -> list:
+    """单位2 before 单位10: digits compared as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label)]
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ class LedgerGroup:
 
     @property
     def anchor(self) -> str:
-        return f"ledger-{self.report.id}" if self.report else "ledger-no-report"
+        return f"ledger-{self.report.id}" if self.report else "ledger-0-no-report"  # no ID begins with a digit
 
 
 def report_of(index: ContentIndex, item: model.Item) -> model.Item | None:
@@ -180,23 +186,33 @@ class Dashboard:
 
 
 def dashboard(index: ContentIndex, today: str) -> Dashboard:
-    """Counts of measures by status: in all, per round (report), per unit and per category (tag)."""
+    """Counts of the ledger's measures by status: in all, per round, per unit and per category
+    (tag). The measures and rounds are the ledger's own (a round is the report of the problems a
+    measure answers), so the dashboard and the ledger always agree; a measure answering
+    problems of two rounds counts in each round, and once in the other charts."""
     total = Tally("全部整改措施")
     rounds: dict[str, Tally] = {}
+    for report in index.of_type("report"):  # rounds in the reports' order
+        rounds.setdefault(round_label(index, report), Tally(round_label(index, report)))
+    states: dict[str, MeasureState] = {}
+    for group in ledger_groups(index, today):
+        label = round_label(index, group.report)
+        tally = rounds.setdefault(label, Tally(label))
+        counted: set[str] = set()
+        for row in group.rows:
+            if row.measure.id not in counted:
+                counted.add(row.measure.id)
+                tally.add(row.state)
+            states.setdefault(row.measure.id, row.state)
     units: dict[str, Tally] = {}
     categories: dict[str, Tally] = {}
-    for report in index.of_type("report"):  # rounds in the reports' order, even before any measure
-        rounds.setdefault(round_label(index, report), Tally(round_label(index, report)))
-    for measure in index.of_type("measure"):
-        state = measure_state(index, measure, today)
+    for state in states.values():
         total.add(state)
-        label = round_label(index, report_of(index, measure))
-        rounds.setdefault(label, Tally(label)).add(state)
         unit = state.owner_unit or NO_UNIT
         units.setdefault(unit, Tally(unit)).add(state)
-        for tag in measure.tags or [NO_CATEGORY]:
+        for tag in state.measure.tags or [NO_CATEGORY]:
             categories.setdefault(tag, Tally(tag)).add(state)
     recurring = [(p, r.earlier) for p in index.of_type("problem") if (r := recurrence(index, p)).earlier]
-    by_unit = sorted(units.values(), key=lambda t: (t.label == NO_UNIT, -t.total, t.label))
+    by_unit = sorted(units.values(), key=lambda t: (t.label == NO_UNIT, -t.total, natural_order(t.label)))
     by_category = sorted(categories.values(), key=lambda t: (t.label == NO_CATEGORY, -t.total, t.label))
     return Dashboard(total, [t for t in rounds.values() if t.total], by_unit, by_category, recurring)

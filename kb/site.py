@@ -123,6 +123,11 @@ class KnowledgeBase:
             body, first = page.source.body, page.source.body_line
             errors += templating.check_template(body, path=path, first_line=first, macros=macros, variables=variables)
         errors += check_links(self.content, excluded=excluded, generated=frozenset(EXPORT_FILES))
+        # The build writes the pages of a large ledger there: an editor's file would be replaced.
+        for path in sorted({*self.content.pages, *self.content.static_files}):
+            if path.startswith(ledger.LEDGER_PARTS_FOLDER + "/"):
+                errors.append(ContentError(path, 1, f"docs/{ledger.LEDGER_PARTS_FOLDER}/ 目录留给构建生成整改台账的分页，不能放文件",
+                                           "请把这个文件移到别的目录"))
         return errors
 
     def body_line(self, path: str) -> int:

@@ -143,3 +143,22 @@ def test_spreadsheet_cells_never_start_a_formula(sites):
     assert "'" + HOSTILE_OWNER in owners
     plain = (sites["plain"].site / "exports" / "ledger.csv").read_bytes().decode("utf-8-sig")
     assert "分管副局长" in plain  # control: ordinary text is written as it is
+
+
+def overflowing_text(page) -> list[str]:
+    """Chart texts drawn past their chart's right edge."""
+    return page.evaluate("""() => [...document.querySelectorAll('svg.kb-chart__svg')].flatMap(svg => {
+        const edge = svg.getBoundingClientRect().right + 0.5;
+        return [...svg.querySelectorAll('text')].filter(t => t.getBoundingClientRect().right > edge).map(t => t.textContent);
+    })""")
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_no_chart_text_runs_past_the_edge(browser, hostile_url, width):
+    page, _ = open_page(browser, hostile_url + "measures/progress/", width=width)
+    assert overflowing_text(page) == []
+    # Control: a figure moved past the edge is caught.
+    page.evaluate("() => { const t = document.querySelector('svg.kb-chart__svg text[text-anchor=end]');"
+                  " t.setAttribute('x', '520'); }")
+    assert len(overflowing_text(page)) == 1
+    page.context.close()

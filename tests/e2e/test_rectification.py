@@ -163,7 +163,7 @@ def test_xlsx_is_ready_to_fill_in(after):
 
 def test_csv_and_xlsx_hold_the_same_rows(after):
     sheet = load_workbook(after.site / "exports" / "ledger.xlsx")["整改台账"]
-    cells = [[(v.date().isoformat() if isinstance(v, dt.datetime) else v or "") for v in row]
+    cells = [[(v.date().isoformat() if isinstance(v, dt.datetime) else "" if v is None else str(v)) for v in row]
              for row in sheet.iter_rows(values_only=True)]
     raw = (after.site / "exports" / "ledger.csv").read_bytes().decode("utf-8-sig")
     assert cells == list(csv.reader(io.StringIO(raw)))
@@ -434,3 +434,30 @@ def test_import_edits_a_quoted_value_that_goes_on_at_column_0(filled):
     text = page.read_text(encoding="utf-8")
     assert 'source: "测试报告 三、三是\nowner: 见附件"' in text and "owner: 副局长" in text
     assert snapshot(project / "docs") != before
+
+
+def test_the_dashboard_counts_what_the_ledger_lists(tmp_path):
+    """Rounds come from the problems' reports, as in the ledger, and a measure whose only
+    problem this audience cannot see is in neither."""
+    docs = dict(ROUND_DOCS)
+    measure = docs["measures/measure-02.md"]
+    docs["measures/measure-02.md"] = "".join(line for line in measure.splitlines(keepends=True) if line.strip() != "report: [report-02]")
+    assert docs["measures/measure-02.md"] != measure
+    docs["problems/problem-09.md"] = ("---\nid: problem-09\ntype: problem\ntitle: 内部问题\nsource: 内部\naudience: internal\n"
+                                      "report: [report-01]\n---\n## 主要表现\n\n- 表现。\n\n## 原因分析\n\n原因。\n")
+    docs["measures/measure-09.md"] = ("---\nid: measure-09\ntype: measure\ntitle: 只针对内部问题的措施\nsource: 内部\n"
+                                      "status: 整改中\ndeadline: 2026-01-01\nproblems: [problem-09]\n---\n## 工作要求\n\n- 要求。\n")
+    result = run_mkdocs(make_project(tmp_path / "project", docs), env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)})
+    assert result.ok, result.output
+    rows = ledger_csv(result)
+    ledger_measures = {r[MEASURE_ID_COLUMN] for r in rows}
+    assert ledger_measures == {"measure-01", "measure-02", "measure-03"}
+    page = text_of(result.html("measures/progress/index.html"))
+    assert f"{len(ledger_measures)} 项整改措施" in page and "1 项逾期" in page
+    assert "第二轮 1 0 0 1 0 100%" in page and "未注明报告" not in page
+    internal = run_mkdocs(tmp_path / "project", site=tmp_path / "internal",
+                          env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE), "KB_AUDIENCE": "internal"})
+    assert internal.ok, internal.output
+    # Control: where the problem is visible, the measure is in both, overdue included.
+    assert "4 项整改措施" in text_of(internal.html("measures/progress/index.html"))
+    assert "measure-09" in {r[MEASURE_ID_COLUMN] for r in ledger_csv(internal)}
