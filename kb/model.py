@@ -66,6 +66,8 @@ SECTION_MANIFESTATIONS = "主要表现"
 SECTION_CAUSES = "原因分析"
 SECTION_REQUIREMENTS = "工作要求"
 SECTION_ACTIONS = "具体做法"
+# A problem's points for a unit to check itself against (自查清单); without them, its 主要表现.
+SELF_CHECK_FIELD = "self_check"
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,9 @@ TYPES: dict[str, TypeSpec] = {
         TypeSpec(
             "problem", "存在问题", "problems",
             relations=("policies", "terms", "report", "repeats"),
+            fields=(FieldSpec(SELF_CHECK_FIELD, "list[line]", label="自查要点",
+                              hint="自查要点（可选）：各单位对照自查的问题，每条一行；不写时自查清单列出“主要表现”。",
+                              example="[本单位是否……, 本单位是否……]"),),
             section_specs=(
                 SectionSpec(SECTION_MANIFESTATIONS, "按报告原文逐条列出问题的表现，" + _POINTS, bulleted=True),
                 SectionSpec(SECTION_CAUSES, "照录报告中的原因分析。"),

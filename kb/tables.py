@@ -3,6 +3,8 @@ checklist, the problem-measure matrix, the glossary, the self-check, recent chan
 (the ledger and dashboard: kb.ledger, kb.dashboard). No mkdocs here; the content index in, Markdown out."""
 from __future__ import annotations
 
+import zlib
+
 from . import model
 from .index import ContentIndex
 from .markdown_text import bullet_points, rebase_links
@@ -140,17 +142,46 @@ def _compact_problem_list(index: ContentIndex, from_path: str, where: str) -> st
     return "\n".join(lines) + "\n"
 
 
+def self_check_points(problem: model.Item, from_path: str) -> list[str]:
+    """What a unit checks itself against for a problem, as Markdown: the editor's 自查要点
+    (front matter `self_check`, plain text) or else the report's 主要表现, as written."""
+    written = problem.get(model.SELF_CHECK_FIELD) or []
+    if written:
+        return [md_text(line) for line in written]
+    return bullet_points(_section(problem, model.SECTION_MANIFESTATIONS, from_path))
+
+
+def _check_id(problem: model.Item, number: int, point: str) -> str:
+    # The wording is part of the id: when an editor rewrites a point, a tick kept in a
+    # reader's browser for the old wording no longer applies to the new one.
+    return f"kb-check-{problem.id}-{number}-{zlib.crc32(point.encode('utf-8')):08x}"
+
+
+# Printed with the form (print.css shows it, the screen does not): who checked, where and when.
+SIGNOFF_FIELDS = ("单位", "自查人", "日期", "签字")
+
+
 def self_check(index: ContentIndex, from_path: str) -> str:
-    """自查清单: the report's manifestations as a checklist, grouped by problem."""
+    """自查清单: for each problem, the points a unit checks itself against, as real
+    checkboxes with their text as label. docs/assets/self-check.js keeps the ticks in the
+    reader's browser; print.css prints the boxes empty, with a line for notes under each
+    point and the sign-off fields at the end."""
     if len(index.of_type("problem")) > MAX_FULL_CHECKLIST:
         return _compact_problem_list(index, from_path, "请打开各问题页面逐条对照“主要表现”")
     lines = []
     for number, problem in enumerate(index.of_type("problem"), start=1):
-        lines += [f"### 对照问题{ordinal(number)}：{md_text(problem.title)}", ""]
-        for point in bullet_points(_section(problem, model.SECTION_MANIFESTATIONS, from_path)):
-            lines.append(f"- [ ] {point}")
+        lines += [f"## 对照问题{ordinal(number)}：{md_text(problem.title)}", ""]
+        # The label holds the checkbox and the text, so the text is the box's accessible
+        # name and clicking it ticks the box; glossary terms are not linked inside it.
+        for point_number, point in enumerate(self_check_points(problem, from_path), start=1):
+            lines.append(f'- <label class="kb-check kb-nomark"><input type="checkbox" id="{_check_id(problem, point_number, point)}"> '
+                         f"{point}</label>")
         lines += ["", f"<small>原因分析与整改措施见 {link(index, from_path, problem, '问题详情')}。</small>", ""]
-    return "\n".join(lines) if lines else "暂无问题。"
+    if not lines:
+        return "暂无问题。"
+    signoff = "".join(f'<span class="kb-signoff-field">{name}：</span>' for name in SIGNOFF_FIELDS)
+    return ('<div class="kb-self-check" markdown>\n\n' + "\n".join(lines)
+            + f'\n<p class="kb-signoff">{signoff}</p>\n\n</div>\n')
 
 
 def recent_changes(index: ContentIndex, from_path: str, limit: int = 8, *,
