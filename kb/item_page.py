@@ -7,6 +7,7 @@ from .index import ContentIndex
 from .markup import link, md_text, relative_link, section_index_path, short_label, table_cell
 from .search_index import CALLOUT_CLASS, LISTING_CLASS
 
+REFERENCE_CLASS = "kb-ref"
 # A session page lists at most this many items (all those it names, then items sharing its tags).
 MAX_SESSION_ITEMS_SHOWN = 60
 
@@ -23,7 +24,8 @@ def breadcrumb(index: ContentIndex, item: model.Item) -> str:
 
 def page_header(index: ContentIndex, item: model.Item) -> str:
     """Breadcrumb, title and a one-line card of the item's facts, placed above the editor's text."""
-    facts = [f"**编号** {item.id}", f"**类型** {item.spec.label}"]
+    # No ID here: readers know an item by its name; editors find the ID at the end of the page.
+    facts = [f"**类型** {item.spec.label}"]
     facts += [f"**{field.label}** {table_cell(md_text(item.get(field.name)))}"
               for field in item.spec.fields if field.in_header and item.get(field.name)]
     if item.tags:
@@ -33,8 +35,9 @@ def page_header(index: ContentIndex, item: model.Item) -> str:
     lines = [breadcrumb(index, item), "", f"# {md_text(item.title)}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
     callout = item.spec.callout_field
     if callout and item.get(callout):
-        label = model.field_specs(item.spec)[callout].label
-        lines += [f"!!! abstract {CALLOUT_CLASS} \"{label}\"", f"    {md_text(item.get(callout))}", ""]
+        # A term's one-line definition leads the page as its first paragraph, not as a box
+        # titled 释义 above the editor's own 释义 section.
+        lines += [f'<p class="{CALLOUT_CLASS} kb-lead" markdown="span">{md_text(item.get(callout))}</p>', ""]
     return "\n".join(lines)
 
 
@@ -59,6 +62,8 @@ def page_footer(index: ContentIndex, item: model.Item) -> str:
     lines += ["## 来源 {#kb-source}", "", md_text(item.source), ""]
     if any(r.editorial for r in item.relations) or any(r.editorial for _, r in index.backlinks.get(item.id, [])):
         lines += ["<small>标注“编辑归纳”的对应关系为本知识库编辑根据报告内容归纳，报告原文未逐条对应。</small>", ""]
+    # For editors, who write IDs in front matter and in {{ link("…") }}: one small line, last.
+    lines += [f'<p class="{REFERENCE_CLASS} kb-nomark" markdown="span">引用编号：{md_text(item.id)}</p>', ""]
     return "\n".join(lines)
 
 

@@ -43,7 +43,8 @@ CALLOUT_CLASS = "kb-callout"
 SKIPPED_CLASSES = frozenset({
     "headerlink",          # the permalink sign after every heading
     "kb-breadcrumb",       # 首页 › 问题清单 › …, added to every item page
-    "kb-facts",            # 编号 … · 类型 …, added to every item page
+    "kb-facts",            # 类型 … · 标签 …, added to every item page
+    "kb-ref",              # 引用编号 …, the last line of every item page
     LISTING_CLASS,         # the output of a listing macro: tables, checklists, ledger
     "footnote-ref", "footnote-backref",
 })

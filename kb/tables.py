@@ -16,24 +16,52 @@ MAX_INDEX_WITH_RELATIONS = 100
 MAX_RELATED_IN_INDEX_ROW = 8
 
 
+# The relation groups an index row names, per type: what a reader scans that index for
+# (the measures that answer a problem, the problems a measure answers). Every group is on
+# the item's own page; None names them all.
+INDEX_RELATION_GROUPS: dict[str, tuple[str, ...] | None] = {
+    "report": None,
+    "practice": ("相关政策",),
+    "problem": ("整改措施",),
+    "measure": ("针对的问题",),
+    "policy": (),
+    "term": (),
+    "session": None,
+}
+
+
+def cell_label(label: str) -> str:
+    """A column's name inside a cell, shown only where the table is stacked into cards (phones)."""
+    return f'<span class="kb-cell-label">{md_text(label)}</span>'
+
+
 def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
-    """Table of every visible item of a type: ID, title, key fields, linked relations."""
+    """Table of every visible item of a type: its name (问题一：title for numbered types,
+    linked to its page), key fields, summary and the relations readers look for. No ID column:
+    IDs are for editors, who find them at the end of each page."""
     spec = model.known_type(type_name)
     items = index.of_type(type_name)
     if not items:
         return f"暂无{model.TYPE_PLURAL_LABELS[type_name]}。"
     extra = [model.field_specs(spec)[name] for name in spec.index_columns]
+    groups = INDEX_RELATION_GROUPS.get(type_name)
     # With many items the relations column would make the index outgrow any page; each item page has them.
-    with_relations = len(items) <= MAX_INDEX_WITH_RELATIONS
-    header = ["编号", "标题"] + [f.label for f in extra] + ["摘要"] + (["关联"] if with_relations else [])
+    with_relations = len(items) <= MAX_INDEX_WITH_RELATIONS and groups != ()
+    header = ["名称"] + [f.label for f in extra] + ["摘要"] + (["关联"] if with_relations else [])
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for item in items:
         summary = item.summary or (item.get(spec.callout_field) if spec.callout_field else "")
-        cells = [item.id, link(index, from_path, item)] + [table_cell(str(item.get(f.name) or "")) for f in extra]
-        cells.append(table_cell(md_text(summary or "")))
+        name = link(index, from_path, item)
+        if spec.numbered:
+            name = f"{md_text(short_label(index, item))}：{name}"
+        cells = [name]
+        cells += [cell_label(f.label) + table_cell(md_text(item.get(f.name))) if item.get(f.name) else "" for f in extra]
+        cells.append(table_cell(md_text(summary)) if summary else "")
         if with_relations:
             related = []
             for label, links in index.grouped_links(item):
+                if groups is not None and label not in groups:
+                    continue
                 names = "、".join(link(index, from_path, entry.item, short_label(index, entry.item))
                                  for entry in links[:MAX_RELATED_IN_INDEX_ROW])
                 more = f" 等 {len(links)} 项" if len(links) > MAX_RELATED_IN_INDEX_ROW else ""
@@ -41,7 +69,8 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
             cells.append("<br>".join(related))
         rows.append("| " + " | ".join(cells) + " |")
     count = f"共 {len(items)} 项。"
-    return count + '\n\n<div class="kb-index" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
+    # kb-cards: stacked into one card per row on phones (docs/assets/kb.css).
+    return count + f'\n\n<div class="kb-index kb-index-{type_name} kb-cards" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
 
 
 # Above this many problems the checklist and self-check list titles and links only, so
@@ -97,14 +126,16 @@ def problem_measure_matrix(index: ContentIndex, from_path: str) -> str:
         for m_number, measure in enumerate(measures, start=1):
             if problem in index.related(measure, "problems"):
                 note = index.editorial_note(measure, "problems", problem.id)
-                cells.append("○" if note else "●")
+                cells.append(cell_label(f"措施{ordinal(m_number)}") + ("○" if note else "●"))
                 if note:
                     notes.append(f"- 问题{ordinal(number)} × 措施{ordinal(m_number)}：{md_text(note)}")
             else:
                 cells.append("")
         rows.append("| " + " | ".join(cells) + " |")
     legend = [f"- 措施{ordinal(n)}：{link(index, from_path, m)}" for n, m in enumerate(measures, 1)]
-    text = "\n".join(rows) + "\n\n●：报告明确的对应关系；○：编辑归纳的对应关系（理由见下）。\n\n" + "\n".join(legend)
+    # kb-cards: on a phone each problem is a card listing the measures that answer it.
+    text = ('<div class="kb-matrix kb-cards" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n\n"
+            + "●：报告明确的对应关系；○：编辑归纳的对应关系（理由见下）。\n\n" + "\n".join(legend))
     if notes:
         text += "\n\n**编辑归纳的理由**\n\n" + "\n".join(notes)
     return text + "\n"
@@ -131,7 +162,9 @@ def glossary(index: ContentIndex, from_path: str) -> str:
         aliases = term.get("aliases") or []
         also = f"（又称：{'、'.join(md_text(a) for a in aliases)}）" if aliases else ""
         lines += [f"{link(index, from_path, term)}{also}", f":   {md_text(term.get('definition'))}", ""]
-    return "\n".join(lines)
+    # Every term is defined right here, under its own linked name: a definition marked with
+    # links (a term underlined inside its own definition) would only send the reader around.
+    return '<div class="kb-nomark" markdown>\n\n' + "\n".join(lines) + "\n</div>\n"
 
 
 def _compact_problem_list(index: ContentIndex, from_path: str, where: str) -> str:

@@ -27,7 +27,7 @@ VOID_ELEMENTS = frozenset({
 })
 
 # Elements left out of the handout, by class: permalinks, the breadcrumb, edit buttons.
-DROP_CLASSES = frozenset({"headerlink", "kb-breadcrumb", "md-content__button", "md-source-file"})
+DROP_CLASSES = frozenset({"headerlink", "kb-breadcrumb", "kb-ref", "md-content__button", "md-source-file"})
 # Links that are decoration on paper: glossary marks become their plain text.
 UNWRAP_LINK_CLASSES = frozenset({"kb-term"})
 

@@ -107,7 +107,7 @@ _OWN_TEXT = """() => {
     const article = document.querySelector("article.md-content__inner");
     if (!article) return "";
     const hide = [...article.querySelectorAll(
-        ".headerlink, .kb-breadcrumb, .kb-facts, .kb-listing, .kb-callout > .admonition-title, .footnote-ref, .footnote-backref")];
+        ".headerlink, .kb-breadcrumb, .kb-facts, .kb-ref, .kb-listing, .kb-callout > .admonition-title, .footnote-ref, .footnote-backref")];
     for (let node = article.querySelector("h2#kb-relations"); node && !node.classList.contains("footnote");
          node = node.nextElementSibling)
         hide.push(node);

@@ -55,9 +55,12 @@ def test_type_index_counts_items(built):
     table = html.split("<table")[1].split("</table>")[0]
     assert "共 1 项。" in html and table.count("<tr>") == 2  # header and one problem
     assert 'href="problem-01/">主体责任压力传导不够</a>' in table
-    # Relations: report items by their number, policies by title.
+    # Relations: report items by their number, policies by title; a problem's row names the
+    # measures that answer it, a practice's the policies it carries out.
     assert 'href="../measures/measure-01/" title="强化担当，落实责任">措施一</a>' in table
-    assert 'href="../policies/policy-alpha/">阿尔法规定</a>' in table
+    assert "阿尔法规定" not in table and "problem-01</td>" not in table
+    practices = built.html("practices/index.html").split("<table")[1].split("</table>")[0]
+    assert '相关政策：<a href="../policies/policy-alpha/">阿尔法规定</a>' in practices
 
 
 def test_redactions_render_from_config(built):

@@ -52,8 +52,14 @@ def run_axe(page) -> list[dict]:
     result = page.evaluate(
         """async (tags) => {
             const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            const where = (target) => {
+                let element = null;
+                try { element = typeof target[0] === 'string' ? document.querySelector(target[0]) : null; } catch (e) {}
+                return element && element.closest('article.md-content__inner') ? 'content' : 'theme';
+            };
             return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
-                                                                               summary: n.failureSummary}))}));
+                                                                               summary: n.failureSummary,
+                                                                               region: where(n.target)}))}));
         }""",
         AXE_TAGS,
     )
@@ -61,11 +67,22 @@ def run_axe(page) -> list[dict]:
     for violation in result:
         for node in violation["nodes"]:
             found.append({"rule": violation["id"], "signature": signature(node["target"]), "target": node["target"],
-                          "html": node["html"][:200], "summary": node["summary"]})
+                          "region": node["region"], "html": node["html"][:200], "summary": node["summary"]})
     return found
 
 
 _NTH = re.compile(r":nth-child\(\d+\)|:nth-of-type\(\d+\)|#[\w-]+|\[[^\]]*\]")
+
+
+def the_themes(violation: dict, baseline: set[tuple[str, str]]) -> bool:
+    """Whether a violation is Material's rather than the project's: the same rule on the same
+    kind of element on a bare Material page, and either outside the page's content (header,
+    navigation, search) or on an element the theme styles by class (code highlighting).
+    A plain element of the content (a link, a heading, a table) is always the project's,
+    even when bare Material's default colours break the same rule."""
+    if (violation["rule"], violation["signature"]) not in baseline:
+        return False
+    return violation["region"] == "theme" or "." in violation["signature"]
 
 
 def signature(target: str) -> str:

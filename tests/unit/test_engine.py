@@ -53,7 +53,7 @@ def test_checklist_has_manifestations_causes_and_measures(kb):
 def test_matrix_marks_editorial_mapping(kb):
     text = tables.problem_measure_matrix(kb.index, "measures/matrix.md")
     row = next(line for line in text.splitlines() if line.startswith("| [问题一"))
-    assert row.endswith("| ○ |")
+    assert row.endswith('| <span class="kb-cell-label">措施一</span>○ |')  # the label shows on phone cards
     assert "问题一 × 措施一：措施要求落实一岗双责" in text
 
 
@@ -163,7 +163,7 @@ def test_recent_changes_from_history_then_updated_dates(kb):
 
 def test_matrix_becomes_a_list_when_the_grid_would_be_huge(kb, monkeypatch):
     grid = tables.problem_measure_matrix(kb.index, "measures/matrix.md")
-    assert grid.startswith("| 问题 \\ 措施")
+    assert grid.startswith("<div class=\"kb-matrix kb-cards\" markdown>\n\n| 问题 \\ 措施")
     monkeypatch.setattr(tables, "MAX_MATRIX_CELLS", 0)
     listed = tables.problem_measure_matrix(kb.index, "measures/matrix.md")
     assert "|" not in listed.split("\n")[2]
@@ -183,7 +183,20 @@ def test_type_index_drops_relations_column_for_many_items(kb, monkeypatch):
     assert "| 关联 |" in tables.type_index(kb.index, "problems/index.md", "problem")
     monkeypatch.setattr(tables, "MAX_INDEX_WITH_RELATIONS", 0)
     table = tables.type_index(kb.index, "problems/index.md", "problem")
-    assert "| 关联 |" not in table and "measure-01" not in table and "[主体责任压力传导不够](problem-01.md)" in table
+    assert "| 关联 |" not in table and "measure-01" not in table and "问题一：[主体责任压力传导不够](problem-01.md)" in table
+
+
+def test_type_index_names_items_without_an_id_column(kb):
+    table = tables.type_index(kb.index, "problems/index.md", "problem")
+    header, _, row = [line for line in table.splitlines() if line.startswith("|")]
+    assert header == "| 名称 | 摘要 | 关联 |"
+    assert row.startswith("| 问题一：[主体责任压力传导不够](problem-01.md) |")
+    assert "problem-01 |" not in row and "| problem-01" not in row
+    # Only the relations readers scan a problem index for: its measures, not its policies.
+    assert "整改措施：[措施一]" in row and "阿尔法规定" not in row
+    policies = tables.type_index(kb.index, "policies/index.md", "policy")
+    assert policies.splitlines()[4] == "| 名称 | 类别 | 摘要 |"  # no relations column for policies
+    assert '| [阿尔法规定](policy-alpha.md) | <span class="kb-cell-label">类别</span>规定 | 一项测试规定 |' in policies
 
 
 def test_sections_ignore_headings_inside_code_fences():
