@@ -34,9 +34,11 @@ def page_header(index: ContentIndex, item: model.Item) -> str:
         facts.append("**仅限内部**")
     lines = [breadcrumb(index, item), "", f"# {md_text(item.title)}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]
     callout = item.spec.callout_field
-    if callout and item.get(callout):
-        # A term's one-line definition leads the page as its first paragraph, not as a box
-        # titled 释义 above the editor's own 释义 section.
+    label = model.field_specs(item.spec)[callout].label if callout else ""
+    # A term's one-line definition leads its page, unless the editor wrote a 释义 section:
+    # then that section is the page's definition (a box titled 释义 above a section 释义
+    # said the same thing twice). The one line stays in the glossary and the tooltips.
+    if callout and item.get(callout) and not item.sections.get(label, "").strip():
         lines += [f'<p class="{CALLOUT_CLASS} kb-lead" markdown="span">{md_text(item.get(callout))}</p>', ""]
     return "\n".join(lines)
 

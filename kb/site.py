@@ -236,9 +236,16 @@ class KnowledgeBase:
         if item.spec.short_prefix:  # 问题一 is also typed 问题1
             keys.append(f"{item.spec.short_prefix}{self.index.positions[item.id]}")
         return search_index.document(location=location, title=item.title, path=[model.TYPE_PLURAL_LABELS[item.type]],
-                                     keys=keys, page_html=page_html, summary=item.summary or "",
+                                     keys=keys, page_html=page_html, summary=self._search_summary(item),
                                      boost=item.spec.search_boost,
                                      text_weight=item.spec.search_text_weight)
+
+    @staticmethod
+    def _search_summary(item: model.Item) -> str:
+        """The item's summary, or its callout field (a term's definition), which its page may
+        not show when the editor's own section says it (kb.item_page.page_header)."""
+        callout = item.spec.callout_field
+        return item.summary or (str(item.get(callout) or "") if callout else "")
 
     def glossary_terms(self) -> list[model.Item]:
         return self.index.of_type("term")

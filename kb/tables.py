@@ -90,7 +90,7 @@ def problem_checklist(index: ContentIndex, from_path: str) -> str:
     parts = []
     for number, problem in enumerate(index.of_type("problem"), start=1):
         measures = index.referring(problem, "measure", "problems")
-        parts += [f"## 问题{ordinal(number)}：{md_text(problem.title)}", "", f"<small>编号 {problem.id} · {link(index, from_path, problem, '查看详情')}</small>", ""]
+        parts += [f"## 问题{ordinal(number)}：{md_text(problem.title)}", "", f"<small>{link(index, from_path, problem, '查看详情')}</small>", ""]
         parts += ["### 主要表现", "", _section(problem, model.SECTION_MANIFESTATIONS, from_path), ""]
         parts += ["### 原因分析", "", _section(problem, model.SECTION_CAUSES, from_path), ""]
         parts += ["### 整改措施", ""]
