@@ -213,7 +213,9 @@ def self_check(index: ContentIndex, from_path: str) -> str:
     if not lines:
         return "暂无问题。"
     signoff = "".join(f'<span class="kb-signoff-field">{name}：</span>' for name in SIGNOFF_FIELDS)
-    return ('<div class="kb-self-check" markdown>\n\n' + "\n".join(lines)
+    # On paper the page's own words about ticking in the browser give way to this line.
+    how = '<p class="kb-print-only">请对照本单位情况，符合的在方框内打“√”，在备注栏写明情况和整改打算；填写完毕由自查人签字。</p>\n\n'
+    return ('<div class="kb-self-check" markdown>\n\n' + how + "\n".join(lines)
             + f'\n<p class="kb-signoff">{signoff}</p>\n\n</div>\n')
 
 

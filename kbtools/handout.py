@@ -37,7 +37,8 @@ from .sitebuild import BuildFailed, build_offline_site, human_size, parse_argume
 
 log = logging.getLogger("kb.scripts")
 
-HANDOUT_FILE = "kb-handout.html"  # written at the site root, so the site's CSS paths work
+HANDOUT_FILE = "kb-handout.html"
+FORM_PART = "self-check-form"  # written at the site root, so the site's CSS paths work
 # Reading order of the parts: the report, what it found, what to do, then reference material.
 MAX_PASSES = 3
 
@@ -69,18 +70,55 @@ HANDOUT_CSS = """
 .md-typeset .kb-item h2:first-of-type { font-size: 16pt; margin-top: .2em; }
 .md-typeset .kb-item h3 { font-size: 13pt; }
 .md-typeset .kb-item h4 { font-size: 11pt; }
+/* Nothing that introduces what follows ends a page: the kind line above an item's title,
+   headings, and the bold labels of relation groups (相关政策, 整改措施…). */
+.md-typeset .kb-item-kind, .md-typeset .kb-item p:has(> strong:only-child) { break-after: avoid; page-break-after: avoid; }
+.kb-page-ref { font-size: 8.5pt; color: #333; white-space: nowrap; }
+/* Terms are short: two columns, several to a page, a relation group's label and its
+   entries on one run of text. */
+#kb-part-term { column-count: 2; column-gap: 8mm; }
+#kb-part-term .kb-part-title { column-span: all; }
+.kb-item-term + .kb-item-term { margin-top: .9em; padding-top: .6em; }
+.md-typeset .kb-item-term { font-size: 9.5pt; line-height: 1.6; }
+.md-typeset .kb-item-term h2:first-of-type { font-size: 12pt; margin: 0 0 .2em; }
+.md-typeset .kb-item-term h3 { font-size: 9.5pt; margin: .5em 0 .1em; }
+.md-typeset .kb-item-term p { margin: .15em 0; }
+.md-typeset .kb-item-term .kb-facts { display: none; }
+.md-typeset .kb-item-term ul { display: inline; margin: 0; padding: 0; list-style: none; }
+.md-typeset .kb-item-term ul li { display: inline; margin: 0; }
+.md-typeset .kb-item-term ul li + li::before { content: "；"; }
+.md-typeset .kb-item-term p:has(> strong:only-child) { display: inline; margin: 0 .2em 0 0; }
+.md-typeset .kb-item-term p:has(> strong:only-child)::after { content: "："; }
+.md-typeset .kb-item-term ul + p:has(> strong:only-child)::before { content: ""; display: block; }
 """
 
 
 class Section:
-    """One page of the site in the handout: its item, anchor and finished HTML."""
+    """One page of the site in the handout: an item's page, or another page of the site (the
+    blank self-check form); its anchor and finished HTML."""
 
-    def __init__(self, item: model.Item):
+    def __init__(self, item: model.Item | None, *, key: str = "", file: str = "", title: str = "", kind: str = ""):
         self.item = item
-        self.anchor = f"kb-item-{item.id}"
-        self.kind = f"{item.spec.label}（{item.id}）"  # also the marker that finds its page in the PDF
+        self.key = key or (item.id if item else "")
+        self.file = file or (page_file(item) if item else "")
+        self.title = title or (item.title if item else "")
+        self.anchor = f"kb-item-{self.key}"
+        # Also the marker that finds the section's page in the PDF.
+        self.kind = kind or (f"{item.spec.label}（{item.id}）" if item else "")
+        self.type = item.type if item else key
         self.html = ""
         self.page: int | None = None
+
+
+# The blank self-check form (docs/self-check.md), printed empty with notes lines and sign-off
+# fields by print.css; in every handout, since a session's agenda is to check oneself against it.
+SELF_CHECK_PAGE = "self-check.html"
+
+
+def self_check_form() -> Section:
+    # The kind line finds the form's page in the PDF: it must not be the title the TOC shows.
+    return Section(None, key="self-check-form", file=SELF_CHECK_PAGE, title="自查清单",
+                   kind="自查表（空白，可复印填写）")
 
 
 def page_file(item: model.Item) -> str:
@@ -107,13 +145,15 @@ def collect_sections(kb: KnowledgeBase, session: model.Item | None) -> tuple[Sec
     extra = [i for i in items if i.type not in model.READING_ORDER]
     if extra:  # a session may list another session; show it last rather than lose it
         parts.append(("session", [Section(i) for i in extra]))
+    if kb.index.of_type("problem"):
+        parts.append((FORM_PART, [self_check_form()]))
     return (Section(session) if session else None), parts
 
 
 def fill_sections(site_dir: Path, intro: Section | None, parts) -> None:
     sections = ([intro] if intro else []) + [s for _, group in parts for s in group]
-    anchors = {page_file(s.item): s.anchor for s in sections}
-    prefixes = {page_file(s.item): f"{s.item.id}--" for s in sections}
+    anchors = {s.file: s.anchor for s in sections}
+    prefixes = {s.file: f"{s.key}--" for s in sections}
 
     def anchor_for(path: str, fragment: str) -> str | None:
         if path not in anchors:
@@ -121,7 +161,7 @@ def fill_sections(site_dir: Path, intro: Section | None, parts) -> None:
         return f"#{prefixes[path]}{fragment}" if fragment else f"#{anchors[path]}"
 
     for section in sections:
-        path = page_file(section.item)
+        path = section.file
         with open(site_dir / path, encoding="utf-8") as handle:
             article = extract_article(handle.read())
         fragment = rewrite_fragment(article, page_path=path, id_prefix=prefixes[path], anchor_for=anchor_for)
@@ -156,25 +196,41 @@ def _toc_entry(href: str, title: str, page: int | None) -> str:
 
 
 def part_title(number: int, type_name: str) -> str:
-    return f"{ordinal(number)}、{model.TYPE_PLURAL_LABELS[type_name]}"
+    name = "自查表" if type_name == FORM_PART else model.TYPE_PLURAL_LABELS[type_name]
+    return f"{ordinal(number)}、{name}"
 
 
 def toc_html(intro: Section | None, parts) -> str:
     lines = ['<nav class="kb-toc">', "<h1>目录</h1>", "<ul>"]
     if intro is not None:
-        lines.append(f'<li class="kb-toc-part">{_toc_entry(intro.anchor, "培训专题：" + intro.item.title, intro.page)}</li>')
+        lines.append(f'<li class="kb-toc-part">{_toc_entry(intro.anchor, "培训专题：" + intro.title, intro.page)}</li>')
     for number, (type_name, group) in enumerate(parts, 1):
         lines.append(f'<li class="kb-toc-part">{_toc_entry("kb-part-" + type_name, part_title(number, type_name), group[0].page)}')
         lines.append("<ul>")
-        lines += [f"<li>{_toc_entry(s.anchor, s.item.title, s.page)}</li>" for s in group]
+        lines += [f"<li>{_toc_entry(s.anchor, s.title, s.page)}</li>" for s in group]
         lines.append("</ul></li>")
     lines += ["</ul>", "</nav>"]
     return "\n".join(lines)
 
 
-def section_html(section: Section) -> str:
-    return (f'<section class="kb-item" id="{section.anchor}">\n'
-            f'<p class="kb-item-kind">{html.escape(section.kind)}</p>\n{section.html}\n</section>')
+# A link to another part of the handout: `#kb-item-<key>` or `#<key>--<fragment>`.
+_INTERNAL_LINK = re.compile(r'<a href="#(?:kb-item-([^"]+?)|([^"]+?)--[^"]*)"[^>]*>.*?</a>', re.S)
+
+
+def with_page_numbers(fragment: str, pages: dict[str, int | None]) -> str:
+    """Each link to another part of the handout followed by its page on paper（第 N 页）.
+    Chromium's PDF printer has no CSS target-counter(), so the numbers come from the
+    previous pass's PDF, like the table of contents'."""
+    def number(match: re.Match) -> str:
+        page = pages.get(match.group(1) or match.group(2))
+        return match.group(0) + (f'<span class="kb-page-ref">（第 {page} 页）</span>' if page else "")
+    return _INTERNAL_LINK.sub(number, fragment)
+
+
+def section_html(section: Section, pages: dict[str, int | None] | None = None) -> str:
+    body = with_page_numbers(section.html, pages) if pages else section.html
+    return (f'<section class="kb-item kb-item-{html.escape(section.type)}" id="{section.anchor}">\n'
+            f'<p class="kb-item-kind">{html.escape(section.kind)}</p>\n{body}\n</section>')
 
 
 def handout_html(site_dir: Path, title: str, cover: str, intro: Section | None, parts) -> str:
@@ -182,12 +238,14 @@ def handout_html(site_dir: Path, title: str, cover: str, intro: Section | None, 
         css = stylesheets(handle.read())
     head = "\n".join(f'<link rel="stylesheet" href="{html.escape(href)}">' for href in css)
     body = [cover, toc_html(intro, parts)]
+    sections = ([intro] if intro else []) + [s for _, group in parts for s in group]
+    pages = {s.key: s.page for s in sections}
     if intro is not None:
-        body.append(f'<div class="kb-part" id="kb-part-session">\n{section_html(intro)}\n</div>')
+        body.append(f'<div class="kb-part" id="kb-part-session">\n{section_html(intro, pages)}\n</div>')
     for number, (type_name, group) in enumerate(parts, 1):
         body.append(f'<div class="kb-part" id="kb-part-{type_name}">\n'
                     f'<h1 class="kb-part-title">{html.escape(part_title(number, type_name))}</h1>')
-        body += [section_html(s) for s in group]
+        body += [section_html(s, pages) for s in group]
         body.append("</div>")
     return f"""<!doctype html>
 <html lang="zh-CN" dir="ltr">
