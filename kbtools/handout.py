@@ -121,6 +121,14 @@ def self_check_form() -> Section:
                    kind="自查表（空白，可复印填写）")
 
 
+def glossary_of(kb: KnowledgeBase, items: list[model.Item]) -> list[model.Item]:
+    """The terms a session's items refer to and the session does not list itself, in the
+    glossary's (pinyin) order: the handout explains the words its pages use."""
+    listed = {i.id for i in items}
+    used = {t.id for i in items for t in kb.index.related(i, "terms")}
+    return [t for t in kb.index.of_type("term") if t.id in used and t.id not in listed]
+
+
 def page_file(item: model.Item) -> str:
     """Site path of an item's page in the offline build (use_directory_urls: false)."""
     return item.path[:-3] + ".html"
@@ -137,6 +145,8 @@ def shift_headings(fragment: str, by: int = 1) -> str:
 def collect_sections(kb: KnowledgeBase, session: model.Item | None) -> tuple[Section | None, list[tuple[str, list[Section]]]]:
     items = kb.index.session_items(session) if session else [
         i for t in model.READING_ORDER for i in kb.index.of_type(t)]
+    if session is not None:
+        items += glossary_of(kb, items)
     parts = []
     for type_name in model.READING_ORDER:
         group = [Section(i) for i in items if i.type == type_name]

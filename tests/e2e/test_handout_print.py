@@ -80,6 +80,16 @@ def test_the_blank_self_check_form_is_in_the_handout(request, which):
         capture_output=True, check=True).stdout.decode("utf-8"), re.M)
 
 
+def test_a_session_handout_explains_the_terms_its_pages_use(session_pages):
+    terms = start_page(session_pages, "术语（term-")
+    text = flat("".join(session_pages[terms - 1:]))
+    # Problem one refers to 清廉建设, 主体责任 and 一岗双责; the session lists none of them.
+    for term in ("term-qinglian-jianshe", "term-zhuti-zeren", "term-yigang-shuangze"):
+        assert f"术语（{term}）" in text
+    # Control: a term no item of the session refers to stays out.
+    assert "术语（term-sizhong-xingtai）" not in flat("".join(session_pages))
+
+
 def test_cross_references_give_the_page_they_point_to(session_pages):
     measure = start_page(session_pages, "整改措施（measure-01）")
     problem = start_page(session_pages, "存在问题（problem-01）")
