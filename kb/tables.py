@@ -178,9 +178,10 @@ def _compact_problem_list(index: ContentIndex, from_path: str, where: str) -> st
 def self_check_points(problem: model.Item, from_path: str) -> list[str]:
     """What a unit checks itself against for a problem, as Markdown: the editor's 自查要点
     (front matter `self_check`, plain text) or else the report's 主要表现, as written."""
-    written = problem.get(model.SELF_CHECK_FIELD) or []
+    # A blank line would be a box without a name: left out.
+    written = [md_text(line) for line in problem.get(model.SELF_CHECK_FIELD) or [] if str(line).strip()]
     if written:
-        return [md_text(line) for line in written]
+        return written
     return bullet_points(_section(problem, model.SECTION_MANIFESTATIONS, from_path))
 
 

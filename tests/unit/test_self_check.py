@@ -64,3 +64,15 @@ def test_a_self_check_line_must_be_text(tmp_path):
     with pytest.raises(Exception) as error:
         build(tmp_path, problem)
     assert "self_check" in str(error.value) and "problems/problem-01.md" in str(error.value)
+
+
+@pytest.mark.parametrize("value, labels", [
+    ('"本单位是否建立了责任清单？"', ["本单位是否建立了责任清单？"]),  # one line written without a list
+    ('["", "  "]', ["重业务，轻清廉建设。", "针对一岗双责多以口头强调为主。"]),  # only blanks: the report's text
+    ('[]', ["重业务，轻清廉建设。", "针对一岗双责多以口头强调为主。"]),
+])
+def test_careless_self_check_values(tmp_path, value, labels):
+    problem = MINIMAL_DOCS["problems/problem-01.md"].replace("updated: 2026-11-01\n", f"updated: 2026-11-01\n        self_check: {value}\n")
+    text = tables.self_check(build(tmp_path, problem).index, "self-check.md")
+    assert [label for _, label in boxes(text)] == labels
+    assert text.count("<input") == len(labels)  # never a box without its text
