@@ -34,6 +34,7 @@ PAGE_TYPES = {
     "self-check": "self-check/",
     "checklist": "problems/checklist/",
     "ledger": "measures/ledger/",
+    "progress (dashboard)": "measures/progress/",
     "matrix": "measures/matrix/",
     "tags": "guide/tags/",
     "guide": "guide/",
