@@ -84,7 +84,8 @@ def test_item_pages_are_not_in_nav_but_sections_are(built):
 
 def test_exports_and_search_index(built):
     csv = (built.site / "exports" / "problems.csv").read_bytes().decode("utf-8-sig")
-    assert "problem-01,主体责任压力传导不够" in csv and "measure-01 强化担当" in csv
+    # Names a reader knows first; the ID last, for tools that read the file back.
+    assert "1,问题一：主体责任压力传导不够," in csv and "措施一：强化担当，落实责任" in csv and csv.rstrip().endswith(",problem-01")
     data = json.loads((built.site / "exports" / "knowledge-base.json").read_text(encoding="utf-8"))
     assert {i["id"] for i in data["items"]} == {"report-01", "policy-alpha", "practice-01", "problem-01", "measure-01", "term-yigang"}
     raw = (built.site / "search" / "search_index.json").read_text(encoding="utf-8")
