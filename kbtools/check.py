@@ -3,6 +3,7 @@
     python scripts/check.py                      # 检查全部页面
     python scripts/check.py docs/problems/problem-05.md   # 只显示这些文件的问题
     python scripts/check.py --strict             # 有排版提示或待填写内容也算失败
+    python scripts/check.py --format github      # 另外输出 GitHub 的注释（拉取请求中显示在出错的行上）
 
 错误（exit 1）按“文件:行号: 说明（修改建议）”列出。排版提示和待填写的 TODO
 按“文件:行号:列号: 警告：……”列出，默认不影响结果（exit 0），加 --strict 时算失败。
@@ -128,11 +129,41 @@ def _matches(path: str, prefixes: list[str] | None) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) or p == "" for p in prefixes)
 
 
+# -- GitHub annotations ---------------------------------------------------------
+
+
+def github_annotation(level: str, path: str, line: int | None, message: str, column: int | None = None) -> str:
+    """A workflow command GitHub shows on the file's line in a pull request
+    (`::error file=…,line=…::…`). Values are escaped as the runner expects, so a message
+    or a file name cannot end the command early or start another one."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    where = [f"file={prop(path)}"]
+    if line:
+        where.append(f"line={line}")
+        if column:
+            where.append(f"col={column}")
+    return f"::{level} {','.join(where)}::{data(message)}"
+
+
+def _annotate(args, level: str, path: str, line: int | None, text: str, column: int | None = None) -> None:
+    """With --format github, the line the editor reads again as an annotation on stdout."""
+    if args.format == "github":
+        where = f"{path}:{line}:{column}: " if column else f"{path}:{line}: " if line else f"{path}: "
+        print(github_annotation(level, path, line, text.removeprefix(where), column), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     setup_logging()
     parser = argparse.ArgumentParser(description="检查知识库内容（公开版和内部版），并检查中文排版。")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="只显示这些文件或目录中的问题（默认全部）")
     parser.add_argument("--strict", action="store_true", help="排版提示和待填写内容（TODO）也视为失败")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="github：另外在标准输出中写 GitHub 注释，拉取请求的改动页面上会在出错的行旁显示")
     args = parser.parse_args(argv)
 
     project = load_project()
@@ -141,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if broken_settings:
         for error in broken_settings:
             log.error(str(error))
+            _annotate(args, "error", error.path, error.line, str(error))
         log.error(f"检查未通过：设置文件中有 {len(broken_settings)} 处错误，请先改正它们。")
         return 1
     result = validate(project)
@@ -155,9 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     warnings = page_warnings(project, content, pages)
 
     for finding in shown:
-        log.error(finding.render(project))
+        text = finding.render(project)
+        log.error(text)
+        _annotate(args, "error", project.display_path(finding.error.path), finding.error.line, text)
     for warning in warnings:
-        log.warning(f"{project.display_path(warning.path)}:{warning.line}:{warning.column}: 警告：{warning.message}")
+        text = f"{project.display_path(warning.path)}:{warning.line}:{warning.column}: 警告：{warning.message}"
+        log.warning(text)
+        _annotate(args, "error" if args.strict else "warning", project.display_path(warning.path), warning.line, text, warning.column)
     if hidden:
         log.info(f"另有 {hidden} 处错误在其他文件中，未显示（不带参数运行 python scripts/check.py 可查看全部）。")
 

@@ -112,3 +112,19 @@ def _check_reference(site: Path, parsed: dict[str, _Page], ref: Reference) -> st
         if fragment not in page.ids:
             return f"锚点“#{fragment}”在 {target} 中不存在"
     return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tests.support.htmlcheck SITE…`: the pull-request workflow's link check of
+    the built sites; one line per broken link, exit 1 if there is any."""
+    import sys
+
+    problems = [f"{site}/{problem}" for site in (argv if argv is not None else sys.argv[1:]) for problem in check_site(site)]
+    for problem in problems:
+        print(problem)
+    print(f"链接检查：{len(problems)} 处失效" if problems else "链接检查通过")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
