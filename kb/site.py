@@ -10,7 +10,7 @@ import functools
 import re
 import secrets
 
-from . import dashboard, item_page, ledger, markup, model, progress, sanitize, search_index, tables, templating
+from . import dashboard, item_page, ledger, markup, model, progress, redirects, sanitize, search_index, tables, templating
 from .errors import ContentError, ContentErrors
 from .exports import EXPORT_FILES
 from .gitlog import page_history
@@ -84,6 +84,8 @@ class KnowledgeBase:
     index: ContentIndex
     history: list[tuple[str, str]] = field(default_factory=list)
     charts: ChartSlots = field(default_factory=ChartSlots)
+    # Published addresses and redirects (urls/), checked with the pages; kb/redirects.py.
+    addresses: redirects.Addresses = field(default_factory=redirects.Addresses.none)
 
     @classmethod
     def load(cls, settings: Settings, content: Content | None = None) -> KnowledgeBase:
@@ -93,7 +95,8 @@ class KnowledgeBase:
         if content is None:
             content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org,
                                    reviewed_assets=settings.reviewed_assets)
-        kb = cls(settings, content, ContentIndex(content, settings.audience), page_history(settings.docs_dir))
+        kb = cls(settings, content, ContentIndex(content, settings.audience), page_history(settings.docs_dir),
+                 addresses=redirects.read(settings.project_dir, settings.docs_dir))
         errors = list(content.errors)
         errors += kb.check_pages()
         if errors:
@@ -128,7 +131,15 @@ class KnowledgeBase:
             if path.startswith(ledger.LEDGER_PARTS_FOLDER + "/"):
                 errors.append(ContentError(path, 1, f"docs/{ledger.LEDGER_PARTS_FOLDER}/ 目录留给构建生成整改台账的分页，不能放文件",
                                            "请把这个文件移到别的目录"))
+        # A page that could not be read is still there: its address is not reported as gone.
+        unreadable = {e.path for e in self.content.errors if e.path.endswith(".md")}
+        shown = (set(self.content.pages) - excluded) | unreadable
+        errors += redirects.check(self.addresses, pages=shown, all_pages=set(self.content.pages) | unreadable)
         return errors
+
+    def redirect_pages(self) -> dict[str, str]:
+        """Site file → HTML of the pages that send old addresses to where their page is now."""
+        return redirects.redirect_pages(self.addresses, set(self.content.pages) - self.index.excluded_paths())
 
     def body_line(self, path: str) -> int:
         """The file line where a page's body starts (errors about the whole body point there)."""

@@ -25,6 +25,7 @@ from kb import model
 from kb.loader import TEMPLATE_MARKERS, Content
 
 from .project import load_project, setup_logging, validate
+from .published_urls import add_to_record
 
 log = logging.getLogger("kb.scripts")
 
@@ -287,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
             log.error(finding.render(project))
         log.error("生成的页面没有通过检查，已删除。请按上面的提示修改命令参数后重试。")
         return 1
+    if args.audience == model.DEFAULT_AUDIENCE:
+        # Its address, once published, must keep working (urls/published.txt, kb/redirects.py).
+        add_to_record(project, [rel])
     print(project.display_path(rel))
     log.info(f"已新建{spec.label}页面 {item_id}。请把标着 TODO 的地方按报告原文填好，然后运行 python scripts/check.py {project.display_path(rel)}")
     return 0

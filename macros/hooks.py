@@ -135,6 +135,8 @@ def _add_generated_files(files, config):
         files.append(File.generated(config, path, content=data))
     for path, (_, markdown) in kb.generated_pages.items():
         files.append(File.generated(config, path, content=markdown))
+    for path, page in kb.redirect_pages().items():
+        files.append(File.generated(config, path, content=page))
     marker = engine.settings.audience_marker(kb.index.audience, kb.info)
     files.append(File.generated(config, engine.settings.AUDIENCE_MARKER, content=marker))
     return files
