@@ -15,20 +15,41 @@ def last_commit(project_dir: Path) -> tuple[str, str] | None:
     return epoch, short_hash
 
 
-def page_history(docs_dir: Path, limit: int = 200) -> list[tuple[str, str]]:
-    """(commit date, docs-relative path) of recently committed page changes, newest first.
+def page_history(docs_dir: Path) -> list[tuple[str, str]]:
+    """(commit date, docs-relative path) of the last commit that changed each page,
+    newest first: one `git log` for all pages, so the cost grows with the history, not
+    with one process per page. Two builds of one commit agree.
 
-    Read from git so that "recent changes" needs no hand-kept list and two builds
-    of one commit agree; empty outside a git checkout."""
-    log = _git(docs_dir, "log", f"-n{limit}", "--format=@%cs", "--name-only", "--no-renames", "--", ".")
+    In a shallow clone the oldest commit fetched looks as if it added every file; a page
+    whose last change is in such a commit has no known date and is left out (the page
+    then shows its front-matter `updated` date, or none). Empty outside a git checkout."""
     prefix = _git(docs_dir, "rev-parse", "--show-prefix")
-    history, date = [], ""
+    log = _git(docs_dir, "log", "--format=@%H %cs", "--name-only", "--no-renames", "--", ".")
+    boundary = _shallow_boundary(docs_dir)
+    history, seen = [], set()
+    date, in_boundary = "", False
     for line in log.splitlines():
         if line.startswith("@"):
-            date = line[1:]
-        elif line.strip() and line.startswith(prefix) and line.endswith(".md"):
-            history.append((date, line[len(prefix):]))
+            commit, date = line[1:].split()
+            in_boundary = commit in boundary
+        elif line.startswith(prefix) and line.endswith(".md"):
+            path = line[len(prefix):]
+            if path not in seen:
+                seen.add(path)
+                if not in_boundary:
+                    history.append((date, path))
     return history
+
+
+def _shallow_boundary(directory: Path) -> set[str]:
+    """The commits a shallow clone stops at (git lists them in its `shallow` file)."""
+    if _git(directory, "rev-parse", "--is-shallow-repository") != "true":
+        return set()
+    path = Path(directory) / _git(directory, "rev-parse", "--git-path", "shallow")
+    try:
+        return set(path.read_text(encoding="utf-8").split())
+    except OSError:
+        return set()
 
 
 def _git(directory: Path, *args: str) -> str:

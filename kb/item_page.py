@@ -22,14 +22,17 @@ def breadcrumb(index: ContentIndex, item: model.Item) -> str:
     return f'<div class="kb-breadcrumb" markdown="span">[首页]({home}) › [{label}]({section}) › {here}</div>'
 
 
-def page_header(index: ContentIndex, item: model.Item) -> str:
-    """Breadcrumb, title and a one-line card of the item's facts, placed above the editor's text."""
+def page_header(index: ContentIndex, item: model.Item, updated: str | None = None) -> str:
+    """Breadcrumb, title and a one-line card of the item's facts, placed above the editor's
+    text; `updated` is when the page last changed, as readers write dates."""
     # No ID here: readers know an item by its name; editors find the ID at the end of the page.
     facts = [f"**类型** {item.spec.label}"]
     facts += [f"**{field.label}** {table_cell(md_text(item.get(field.name)))}"
               for field in item.spec.fields if field.in_header and item.get(field.name)]
     if item.tags:
         facts.append("**标签** " + "、".join(md_text(tag) for tag in item.tags))
+    if updated:
+        facts.append(f"**最后更新** {md_text(updated)}")
     if item.audience == "internal":
         facts.append("**仅限内部**")
     lines = [breadcrumb(index, item), "", f"# {md_text(item.title)}", "", '<div class="kb-facts kb-nomark" markdown>', " · ".join(facts), "", "</div>", ""]

@@ -20,6 +20,12 @@ def ordinal(number: int) -> str:
     return str(number)
 
 
+def chinese_date(value) -> str:
+    """2026-11-01 (text or a date) as readers write it: 2026年11月1日."""
+    year, month, day = str(value)[:10].split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
 def short_label(index: ContentIndex, item: model.Item) -> str:
     """Report items are known by their number in the report (问题一, 措施二); the rest by title."""
     prefix = item.spec.short_prefix

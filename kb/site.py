@@ -103,6 +103,11 @@ class KnowledgeBase:
             raise ContentErrors(errors)
         return kb
 
+    @functools.cached_property
+    def last_updated(self) -> dict[str, str]:
+        """Docs path → the date each item last changed (git, else its `updated`), newest first."""
+        return tables.last_updated(self.index, self.history)
+
     @property
     def info(self) -> BuildInfo:
         return self.settings.info
@@ -225,7 +230,8 @@ class KnowledgeBase:
         item = self.index.by_path.get(path)
         if item is None:
             return body
-        parts = [item_page.page_header(self.index, item)]
+        updated = self.last_updated.get(path)
+        parts = [item_page.page_header(self.index, item, updated=markup.chinese_date(updated) if updated else None)]
         if item.type == "measure":
             parts.append(progress.measure_block(self.index, item, self.info.date))
         elif item.type == "problem":

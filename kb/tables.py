@@ -8,7 +8,7 @@ import zlib
 from . import model
 from .index import ContentIndex
 from .markdown_text import bullet_points, rebase_links
-from .markup import link, md_text, ordinal, short_label, table_cell
+from .markup import chinese_date, link, md_text, ordinal, short_label, table_cell
 
 MAX_INDEX_WITH_RELATIONS = 100
 # Links per relation group in an index row: a report or policy can be cited by hundreds of
@@ -220,23 +220,35 @@ def self_check(index: ContentIndex, from_path: str) -> str:
             + f'\n<p class="kb-signoff">{signoff}</p>\n\n</div>\n')
 
 
+# The recent-changes list stays short whatever number a page asks for.
+MAX_RECENT_CHANGES = 50
+
+
 def recent_changes(index: ContentIndex, from_path: str, limit: int = 8, *,
                    history: list[tuple[str, str]] | None = None) -> str:
-    """The most recently changed items: from the version history (date, docs path) when
-    there is one, else from the items' `updated` dates."""
-    entries: list[tuple[str, model.Item]] = []
-    seen: set[str] = set()
-    for date, path in history or []:
-        item = index.by_path.get(path)
-        if item is not None and item.id not in seen:
-            seen.add(item.id)
-            entries.append((date, item))
-    if not entries:
-        dated = sorted((i for i in index.items.values() if i.get("updated")), key=lambda i: (i.get("updated"), i.id), reverse=True)
-        entries = [(item.get("updated"), item) for item in dated]
+    """The most recently changed items, newest first: each item's date from the version
+    history (date, docs path; newest first) when it has one, else its `updated` date;
+    items with neither are left out."""
+    limit = max(1, min(int(limit), MAX_RECENT_CHANGES))
+    dates = last_updated(index, history)
+    # A stable sort: changes of one day keep the history's order (newest commit first).
+    entries = sorted(((date, index.by_path[path]) for path, date in dates.items()), key=lambda entry: entry[0], reverse=True)
     if not entries:
         return "暂无更新记录。"
-    return "\n".join(f"- {date} · {item.spec.label} · {link(index, from_path, item)}" for date, item in entries[:limit])
+    return "\n".join(f"- {chinese_date(date)} · {item.spec.label} · {link(index, from_path, item)}"
+                     for date, item in entries[:limit])
+
+
+def last_updated(index: ContentIndex, history: list[tuple[str, str]] | None) -> dict[str, str]:
+    """Docs path → date (2026-11-01) an item last changed: its last commit, else its `updated`."""
+    dates = {}
+    for date, path in history or []:
+        dates.setdefault(path, date)
+    ordered = {path: dates[path] for path in dates if path in index.by_path}
+    for item in index.items.values():
+        if item.path not in ordered and item.get("updated"):
+            ordered[item.path] = str(item.get("updated"))[:10]
+    return ordered
 
 
 def item_list(index: ContentIndex, from_path: str, type_name: str) -> str:

@@ -11,6 +11,8 @@ from macros import state
 
 
 def define_env(env) -> None:
+    if state.showing_errors():
+        return  # under `mkdocs serve`, the pages show the content's errors (macros/hooks.py)
     kb = state.current()
     # Registered for mkdocs-macros' own listing (`{{ macros_info() }}` is not available to pages).
     for name, function in kb.names_for("index.md").items():
@@ -26,6 +28,8 @@ def on_post_page_macros(env) -> None:
     # Imported here: the hooks re-import kb for every build, and the error raised is the current one.
     from kb.errors import ContentError
 
+    if state.showing_errors():
+        return
     try:
         env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown)
     except ContentError as error:

@@ -10,6 +10,7 @@ import logging
 import os
 from pathlib import Path
 import sys
+import time
 
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
@@ -52,12 +53,18 @@ class _Engine:
         self.exports = importlib.import_module("kb.exports")
         self.glossary = importlib.import_module("kb.glossary")
         self.search_index = importlib.import_module("kb.search_index")
+        self.build_report = importlib.import_module("kb.build_report")
         self.state = importlib.import_module("macros.state")
 
 
 engine: _Engine | None = None
 # Set by on_startup, which `mkdocs serve` calls once before its first build.
 serving = False
+# The command line's command ("build", "serve"); None for a build a script runs in-process.
+command: str | None = None
+# Under `mkdocs serve`, the errors of a build whose pages show them instead of the content.
+shown_errors: list[str] = []
+_build: dict = {}
 
 
 # The engine's source files when it was last imported under `mkdocs serve`.
@@ -66,7 +73,9 @@ _engine_files: tuple = ()
 
 def on_startup(command, dirty):
     global serving
+    globals()["command"] = command
     serving = command == "serve"
+    _ClosingLine.install()
 
 
 def _engine_changed() -> bool:
@@ -80,6 +89,8 @@ def _engine_changed() -> bool:
 @event_priority(100)  # before mkdocs-macros imports the macros package
 def on_config(config):
     global engine
+    _build.update(started=time.monotonic(), pages=0)
+    shown_errors.clear()
     engine = _Engine(reload=serving and _engine_changed())
     try:
         settings = engine.settings.load_settings(
@@ -93,6 +104,11 @@ def on_config(config):
     except engine.errors.ContentErrors as errors:
         for error in errors.errors:
             log.error(str(engine.errors.for_editor(error, config.docs_dir)))
+        if serving:
+            # The browser shows the errors (every page does) instead of waiting for a build.
+            shown_errors.extend(str(engine.errors.for_editor(error, config.docs_dir)) for error in errors.errors)
+            engine.state.show_errors()
+            return config
         raise PluginError(errors.summary()) from None
     engine.state.set_current(kb)
     _translate_nav_warnings(config)
@@ -126,6 +142,8 @@ def _translate_nav_warnings(config) -> None:
 
 
 def _add_generated_files(files, config):
+    if shown_errors:
+        return files
     kb = engine.state.current()
     for path in sorted(kb.index.excluded_paths()):
         file = files.get_file_from_path(path)
@@ -147,6 +165,9 @@ def on_page_markdown(markdown, page, config, files):
     """One reading of front matter: the theme gets the loader's validated values, escaped
     for the HTML they land in (Material prints `page.meta.title` and `description`
     unescaped), and the page body is the one the loader read."""
+    if shown_errors:
+        page.meta = {}
+        return ""
     kb = engine.state.current()
     path = page.file.src_uri
     _render_within_budget(page, kb)
@@ -176,6 +197,8 @@ def _render_within_budget(page, kb) -> None:
 
 
 def on_page_content(html, page, config, files):
+    if shown_errors:
+        return engine.build_report.error_page(shown_errors)
     kb = engine.state.current()
 
     def href_for(target):
@@ -196,12 +219,54 @@ def on_page_content(html, page, config, files):
 
 def on_env(env, config, files):
     # Every page has been rendered by now and none written: stop here, with every finding listed.
+    pages = files.documentation_pages()
+    _build["pages"] = len(pages)
+    if shown_errors:
+        return env
     errors = sorted(engine.state.page_errors, key=lambda e: (e.path, e.line or 0, e.message))
     if errors:
         for error in errors:
             log.error(str(engine.errors.for_editor(error, config.docs_dir)))
+        if serving:
+            shown_errors.extend(str(engine.errors.for_editor(error, config.docs_dir)) for error in errors)
+            for file in pages:
+                if file.page is not None:
+                    file.page.content = engine.build_report.error_page(shown_errors)
+            return env
         raise PluginError(engine.errors.ContentErrors(errors).summary())
     return env
+
+
+def on_post_build(config):
+    if command:
+        _ClosingLine.pending = (engine.build_report.built_with_errors(len(shown_errors)) if shown_errors else
+                                engine.build_report.built(_build["pages"], time.monotonic() - _build["started"]))
+
+
+def on_build_error(error):
+    # A content error's summary is already Chinese (mkdocs logs it next); other failures get one.
+    _ClosingLine.pending = None
+    if command and not isinstance(error, PluginError):
+        log.error(engine.build_report.failed(strict_warnings="strict mode" in str(error)))
+
+
+class _ClosingLine(logging.Handler):
+    """Writes the Chinese summary right after mkdocs' English closing line: mkdocs logs that
+    line after the last plugin event, so it is caught on its way through mkdocs' logger
+    (this handler comes after mkdocs' own, which has printed it by then)."""
+
+    pending: str | None = None
+
+    def emit(self, record):
+        if _ClosingLine.pending and record.getMessage().startswith(engine.build_report.MKDOCS_CLOSING_LINE):
+            summary, _ClosingLine.pending = _ClosingLine.pending, None
+            log.info(summary)
+
+    @classmethod
+    def install(cls):
+        mkdocs_log = logging.getLogger("mkdocs")
+        if not any(type(h).__name__ == cls.__name__ for h in mkdocs_log.handlers):
+            mkdocs_log.addHandler(cls(logging.INFO))
 
 
 class _SearchEntries:
@@ -216,7 +281,7 @@ class _SearchEntries:
         self.entries: dict[str, dict] = {}
 
     def add_entry_from_context(self, page):
-        if (page.meta.get("search") or {}).get("exclude"):
+        if (page.meta.get("search") or {}).get("exclude") or shown_errors:
             return
         kb = engine.state.current()
         path = page.file.src_uri

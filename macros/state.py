@@ -8,10 +8,25 @@ _current = None
 page_errors: list = []
 
 
+_showing_errors = False
+
+
 def set_current(kb) -> None:
-    global _current
+    global _current, _showing_errors
     _current = kb
+    _showing_errors = False
     page_errors.clear()
+
+
+def show_errors() -> None:
+    """Under `mkdocs serve`, this build's pages show the content's errors: no knowledge base."""
+    global _current, _showing_errors
+    _current = None
+    _showing_errors = True
+
+
+def showing_errors() -> bool:
+    return _showing_errors
 
 
 _offered = None

@@ -133,6 +133,7 @@ MINIMAL_DOCS = {
     "measures/ledger.md": "---\ntitle: 整改台账\n---\n# 整改台账\n\n{{ ledger() }}\n",
     "measures/progress.md": "---\ntitle: 整改进展\n---\n# 整改进展\n\n{{ dashboard() }}\n",
     "self-check.md": "---\ntitle: 自查清单\n---\n# 自查清单\n\n{{ self_check() }}\n",
+    "recent.md": "---\ntitle: 最近更新\n---\n# 最近更新\n\n{{ recent_changes(50) }}\n",
     "policies/index.md": "---\ntitle: 政策制度\n---\n# 政策制度\n\n{{ type_index(\"policy\") }}\n",
     "terms/index.md": "---\ntitle: 术语\n---\n# 术语\n\n{{ glossary() }}\n",
     "sessions/index.md": "---\ntitle: 培训专题\n---\n# 培训专题\n\n{{ item_list(\"session\") }}\n",

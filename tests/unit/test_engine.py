@@ -156,9 +156,17 @@ def test_reused_sections_have_redactions_filled(tmp_path):
 def test_recent_changes_from_history_then_updated_dates(kb):
     history = [("2026-11-20", "measures/measure-01.md"), ("2026-11-19", "measures/measure-01.md"), ("2026-11-18", "guide/index.md")]
     text = tables.recent_changes(kb.index, "index.md", 5, history=history)
-    assert text == "- 2026-11-20 · 整改措施 · [强化担当，落实责任](measures/measure-01.md)"
-    # Control: without history the `updated` field is used.
-    assert tables.recent_changes(kb.index, "index.md", 5) == "- 2026-11-01 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)"
+    # The history's date first; an item it does not know by its `updated` date; none for the rest.
+    assert text == ("- 2026年11月20日 · 整改措施 · [强化担当，落实责任](measures/measure-01.md)\n"
+                    "- 2026年11月1日 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)")
+    # Control: without history only the `updated` field is used.
+    assert tables.recent_changes(kb.index, "index.md", 5) == "- 2026年11月1日 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)"
+    assert tables.recent_changes(kb.index, "index.md", 1, history=history).count("\n- ") == 0  # bounded
+    # The history wins over an older (or newer) `updated` date, and same-day changes keep its order.
+    later = [("2026-10-01", "problems/problem-01.md"), ("2026-10-01", "measures/measure-01.md")]
+    assert tables.recent_changes(kb.index, "index.md", 5, history=later).splitlines() == [
+        "- 2026年10月1日 · 存在问题 · [主体责任压力传导不够](problems/problem-01.md)",
+        "- 2026年10月1日 · 整改措施 · [强化担当，落实责任](measures/measure-01.md)"]
 
 
 def test_matrix_becomes_a_list_when_the_grid_would_be_huge(kb, monkeypatch):

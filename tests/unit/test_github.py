@@ -173,7 +173,7 @@ def test_codeowners_guard_the_build_and_the_pipeline():
             pattern, *teams = line.split()
             owners[pattern] = teams
     for guarded in ("/mkdocs.yml", "/macros/", "/kb/", "/kbtools/", "/scripts/", "/overrides/", "/.github/",
-                    "/docs/assets/", "/requirements*.txt", "/data/redirects.yml"):
+                    "/docs/assets/", "/requirements*.txt", "/urls/redirects.yml"):
         assert owners.get(guarded), guarded
     assert "/docs/" not in owners  # editors' pages need no maintainer
 

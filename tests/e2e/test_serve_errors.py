@@ -1,0 +1,115 @@
+"""A quiet, Chinese console, and under `mkdocs serve` a content error shown in the open
+browser page (mkdocs 1.6's reload loop would otherwise leave it waiting for a build that
+never succeeds); fixing the page brings it back. Real `mkdocs serve`, real chromium."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.test_serve_reload import edit, free_port, wait_for
+from tests.support.browser import chromium_fixture
+from tests.support.project import MINIMAL_DOCS, REPO, make_project
+
+browser = chromium_fixture(scope="module")
+
+DOCS = {**MINIMAL_DOCS, "assets/kb.css": (REPO / "docs" / "assets" / "kb.css").read_text(encoding="utf-8")}
+BANNER = ".kb-build-errors"
+TITLE = "主体责任压力传导不够"
+
+
+@pytest.fixture(params=[(), ("--dirty",)], ids=["serve", "serve-dirty"])
+def served(tmp_path, request):
+    project = make_project(tmp_path / "project", DOCS)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000"}
+    with open(log, "w", encoding="utf-8") as console:
+        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *request.param],
+                                   cwd=project, env=env, stdout=console, stderr=subprocess.STDOUT)
+    try:
+        yield project, f"http://127.0.0.1:{port}/", log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_broken_page_shows_its_error_in_the_browser_until_fixed(served, browser):
+    project, base, log = served
+    url = base + "problems/problem-01/"
+    wait_for(url, "关联内容")
+    page_file = project / "docs" / "problems" / "problem-01.md"
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(url)
+        assert TITLE in page.locator("h1").first.inner_text()
+        assert page.locator(BANNER).count() == 0  # control: a good page has no banner
+
+        # 1. front matter an editor mistypes: the build cannot even read the page
+        edit(page_file, f"title: {TITLE}", f"title：{TITLE}")
+        banner = page.locator(BANNER)
+        banner.wait_for(state="visible", timeout=30_000)  # the open page reloads by itself
+        text = banner.inner_text()
+        assert "内容有错误，页面暂时无法显示" in text
+        assert "docs/problems/problem-01.md:4: " in text and "全角冒号" in text, text
+
+        edit(page_file, f"title：{TITLE}", f"title: {TITLE}")
+        banner.wait_for(state="detached", timeout=30_000)
+        assert TITLE in page.locator("h1").first.inner_text()
+
+        # 2. a page that reads but must not be published (found after rendering)
+        edit(page_file, "压力传导执行力度不够。", "压力传导执行力度不够。<script>alert(1)</script>")
+        banner.wait_for(state="visible", timeout=30_000)
+        assert "docs/problems/problem-01.md:" in banner.inner_text() and "script" in banner.inner_text()
+        edit(page_file, "压力传导执行力度不够。<script>alert(1)</script>", "压力传导执行力度不够。")
+        banner.wait_for(state="detached", timeout=30_000)
+        assert TITLE in page.locator("h1").first.inner_text()
+        assert dialogs == []
+    finally:
+        page.close()
+
+    console = log.read_text(encoding="utf-8")
+    assert "Traceback" not in console
+    assert "The server will appear stuck" not in console  # no rebuild failed: each showed its errors
+    assert "构建完成，但有" in console and "浏览器中的页面显示了这些错误" in console
+    assert "Building prefix dict" not in console  # Material's own indexer (jieba) never runs
+    # every successful build ends with the Chinese summary, right after mkdocs' English line
+    lines = [line for line in console.splitlines() if line.strip()]
+    closing = [n for n, line in enumerate(lines) if "Documentation built in" in line]
+    assert len(closing) >= 5
+    for n in closing:
+        assert re.search(r"INFO    -  构建完成(：\d+ 个页面，用时 [\d.]+ 秒|，但有 \d+ 处错误)", lines[n + 1]), lines[n:n + 2]
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000"}
+    env.pop("KB_AUDIENCE", None)
+    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_build_console_is_quiet_and_ends_in_chinese(tmp_path: Path):
+    project = make_project(tmp_path / "project", DOCS)
+    result = run(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert "Documentation built in" in lines[-2]
+    assert re.fullmatch(r"INFO    -  构建完成：\d+ 个页面，用时 [\d.]+ 秒", lines[-1]), lines[-2:]
+    assert "[macros]" not in result.stderr and "MkDocs 2.0" not in result.stderr + result.stdout  # the banner is off
+
+
+def test_build_with_content_errors_fails_and_publishes_nothing(tmp_path: Path):
+    """Control: outside `mkdocs serve` a broken page still fails the build, with no site written."""
+    docs = {**DOCS, "problems/problem-01.md": DOCS["problems/problem-01.md"].replace(f"title: {TITLE}", f"title：{TITLE}")}
+    project = make_project(tmp_path / "project", docs)
+    result = run(project, "build", "--strict", "-d", str(tmp_path / "site"))
+    assert result.returncode == 1
+    assert "docs/problems/problem-01.md:4: 键名后面用了全角冒号" in result.stderr
+    assert "构建完成" not in result.stderr and "内容有错误，页面暂时无法显示" not in result.stderr
+    assert not list((tmp_path / "site").rglob("*.html"))
