@@ -73,7 +73,7 @@ _engine_files: tuple = ()
 
 def on_startup(command, dirty):
     global serving
-    globals()["command"] = command
+    globals()["command"] = command  # the parameter has the global's name (mkdocs passes it by keyword)
     serving = command == "serve"
     _ClosingLine.install()
 
