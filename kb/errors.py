@@ -12,20 +12,39 @@ class ContentError(Exception):
     line: int | None
     message: str
     hint: str = ""
+    # Set by the copy lint (kb/copylint.py): the column of the mistake, the rule's stable
+    # code, and whether it is a warning (shown, fails only --strict) rather than an error.
+    column: int | None = None
+    code: str = ""
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.message}"
+        if self.line and self.column:
+            where += f":{self.column}"
+        text = f"{where}: "
+        if self.code:
+            text += f"{self.code} "
+        if self.warning:
+            text += "警告："
+        text += self.message
         if self.hint:
             text += f"（{self.hint}）"
         return text
 
 
+def sort_key(error: ContentError) -> tuple:
+    return (error.path, error.line or 0, error.column or 0, error.message)
+
+
 class ContentErrors(Exception):
     """Several content errors, reported together so editors fix them in one go."""
 
-    def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.message))
+    def __init__(self, errors: list[ContentError], warnings: list[ContentError] | None = None):
+        self.errors = sorted(errors, key=sort_key)
+        # The warnings of the same pages: a build that stops on the errors still shows them,
+        # as check.py does.
+        self.warnings = sorted(warnings or [], key=sort_key)
         super().__init__("\n".join(str(e) for e in self.errors))
 
     def summary(self) -> str:

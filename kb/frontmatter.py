@@ -314,6 +314,8 @@ _YAML_PROBLEMS = {
     "expected <block end>, but found '<scalar>'": "以引号开头的值后面又跟了文字。请把整个值放进一对引号中",
     "expected <block end>, but found '<block sequence start>'": "列表项的缩进不一致：同一列表的“- ”要上下对齐",
     "expected <block end>": "缩进不一致，请检查这一行和上一行的空格数",
+    "expected ',' or ']'": "以 [ 开头的值会被当作列表，这里的方括号没有闭合。列表写成 [值一, 值二]；文字以 [ 开头时请用英文双引号把整个值括起来",
+    "expected ',' or '}'": "以 { 开头的值会被当作“键: 值”的集合，这里的花括号没有闭合。文字以 { 开头时请用英文双引号把整个值括起来",
 }
 
 

@@ -96,6 +96,8 @@ def check_links(content: Content, *, excluded: set[str], generated: frozenset[st
                                            "公开页面不能链接 audience: internal 的页面或它的附件；请删除链接，或把本页也设为 internal"))
                 continue
             if resolved.endswith(".md"):
+                if resolved in content.unreadable:
+                    continue  # the page is there but has an error of its own, reported on it
                 if resolved not in content.pages:
                     errors.append(ContentError(path, line, f"链接“{target}”指向的页面不存在",
                                                "请检查路径和文件名；页面改名后要同步修改链接（链接写相对路径，以 .md 结尾）"))

@@ -11,11 +11,12 @@ import difflib
 import os
 from pathlib import Path
 import re
+import unicodedata
 
-from . import model
+from . import copylint, model
 from .errors import ContentError
-from .frontmatter import SourcePage, read_page
-from .markdown_text import headings
+from .frontmatter import SourcePage, decode_source, read_page
+from .markdown_text import fenced_lines, headings
 from .markdown_text import sections as markdown_sections
 
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
@@ -58,30 +59,45 @@ class Content:
     variables: dict[str, str] = field(default_factory=dict)
     # Ids of pages that have errors of their own: references to them are not reported again.
     broken_ids: set[str] = field(default_factory=set)
+    # Docs-relative paths of the Markdown files that could not be read at all (not in `pages`).
+    unreadable: set[str] = field(default_factory=set)
+    # The copy lint's warnings (errors go to `errors`), and its safe fixes by page.
+    warnings: list[ContentError] = field(default_factory=list)
+    edits: dict[str, list[copylint.Edit]] = field(default_factory=dict)
     # Docs-relative paths of the files that are not pages (images, attachments, assets).
     static_files: list[str] = field(default_factory=list)
+    record: str = ""
 
 
 def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
-                 variables: dict[str, str] | None = None, reviewed_assets: frozenset[str] = frozenset()) -> Content:
+                 variables: dict[str, str] | None = None, reviewed_assets: frozenset[str] = frozenset(),
+                 record: str = "") -> Content:
     """Read and validate every page. `variables` are the redacted names (`org`) that
     one-line fields other than id and title may use as `{{ org.name }}`; `reviewed_assets`
-    the stylesheets and scripts mkdocs.yml lists, the only ones docs/ may hold."""
+    the stylesheets and scripts mkdocs.yml lists, the only ones docs/ may hold; `record`
+    the source report's text, which the copy lint never overrules (kb/copylint.py)."""
     docs_dir = Path(docs_dir)
-    content = Content(docs_dir=docs_dir, tags=tags or {}, variables=variables or {})
+    content = Content(docs_dir=docs_dir, tags=tags or {}, variables=variables or {}, record=record)
     for rel in _docs_files(docs_dir, content, reviewed_assets):
         path = docs_dir / rel
         if not rel.endswith(".md"):
             content.static_files.append(rel)
             continue
+        data = path.read_bytes()
         try:
-            source = read_page(path.read_bytes(), rel)
+            source = read_page(data, rel)
         except ContentError as error:
-            content.errors.append(error)
+            # Only this page's own error: its id (from the file name) is known, so that the
+            # pages that link to it are not blamed for a link that is right.
+            content.unreadable.add(rel)
+            if model.ID_PATTERN.match(Path(rel).stem):
+                content.broken_ids.add(Path(rel).stem)
+            _lint(content, rel, data, None, error)
             continue
         page = Page(path=rel, source=source)
         content.pages[rel] = page
         _build_item(page, content)
+        _lint(content, rel, data, source, None)
         unreadable = source.unreadable_by_mkdocs
         if unreadable and not any(e.path == rel and e.line == unreadable.line for e in content.errors):
             content.errors.append(unreadable)
@@ -89,6 +105,39 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
     _check_relations(content)
     _check_repeats(content)
     return content
+
+
+def _lint(content: Content, rel: str, data: bytes, source: SourcePage | None, parse_error: ContentError | None) -> None:
+    """The copy lint of one page. A page that could not be read is linted as text; a lint
+    error on the line where reading stopped (`title: ***市…`, which YAML reads as an alias)
+    says more than the YAML message and replaces it."""
+    try:
+        text = decode_source(data, rel)
+    except ContentError:
+        text = None  # not text at all: the reading error says so
+    findings = []
+    if text is not None:
+        if source is not None:
+            spec = model.type_spec(source.meta.get("type")) if isinstance(source.meta.get("type"), str) else None
+            typed = "type" in source.meta or "id" in source.meta
+        else:
+            folder = rel.split("/")[0]
+            spec = next((s for s in model.TYPES.values() if s.folder == folder), None)
+            typed = spec is not None and model.ID_PATTERN.match(Path(rel).stem) is not None and rel.count("/") == 1
+        findings = copylint.lint_page(rel, text, typed=typed, text_keys=_text_keys(spec), record=content.record)
+    if parse_error is not None and not any(
+            not f.error.warning and f.error.line == parse_error.line for f in findings):
+        content.errors.append(parse_error)
+    for finding in findings:
+        (content.warnings if finding.error.warning else content.errors).append(finding.error)
+        if finding.edit is not None:
+            content.edits.setdefault(rel, []).append(finding.edit)
+
+
+def _text_keys(spec: model.TypeSpec | None) -> frozenset[str]:
+    """Front-matter keys whose value is one line of prose, linted like the body."""
+    fields = model.COMMON_FIELDS + (spec.fields if spec else ())
+    return frozenset({f.name for f in fields if f.kind == "line"} | {"title", "description"})
 
 
 def _docs_files(docs_dir: Path, content: Content, reviewed_assets: frozenset[str]) -> list[str]:
@@ -202,12 +251,14 @@ def _build_item(page: Page, content: Content) -> None:
     sections = markdown_sections(page.source.body)
     for name in spec.sections:
         if not sections.get(name, "").strip():
-            _err(content, page, page.source.body_line, f"{spec.label}页面缺少“## {name}”一节或该节为空", f"请在正文中加入“## {name}”小标题并写明内容")
+            _missing_section(spec, name, name in sections, page, content)
         sections[name] = _reusable_section(sections.get(name, ""), name, page, content)
     relations = _read_relations(spec, page, content)
     if len(content.errors) > errors_before or item_id is None:
         if isinstance(meta.get("id"), str):
             content.broken_ids.add(meta["id"])
+        if model.ID_PATTERN.match(Path(page.path).stem):
+            content.broken_ids.add(Path(page.path).stem)
         return
     page.item = model.Item(
         id=item_id,
@@ -223,6 +274,68 @@ def _build_item(page: Page, content: Content) -> None:
         body_line=page.source.body_line,
         key_lines=dict(lines),
     )
+
+
+_HEADING_LIKE = re.compile(r"^\s*(?P<quote>(?:>\s*)*)(?P<item>(?:[-*+]|\d+[.)、])\s+)?(?P<hashes>#{1,6})(?P<space>\s*)(?P<text>.*)$")
+_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<text>[^*_]+)(?:\*\*|__)\s*(?:[:：]\s*)?$")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_EDGE_PUNCTUATION = "：:。.，,、；;！!？?*_“”\"'"
+
+
+def _normalized_heading(text: str) -> str:
+    """A heading's text as it was meant: look-alike and full-width characters folded,
+    spaces and invisible characters gone, numbering and punctuation at its ends dropped."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if not char.isspace() and char not in "\u200b\u200c\u200d\u2060\ufeff")
+    return _NUMBERING.sub("", text.strip(_EDGE_PUNCTUATION)).strip(_EDGE_PUNCTUATION)
+
+
+def _mistyped_heading(body: str, name: str) -> tuple[int, str, str] | None:
+    """(line offset in the body, the line, what is wrong) of a line that was meant as
+    the `## name` heading but is not one."""
+    close: tuple[int, str, str] | None = None
+    for offset, line, in_code in fenced_lines(body):
+        if in_code:
+            continue
+        heading, bold = _HEADING_LIKE.match(line), _BOLD_LINE.match(line)
+        text = heading.group("text").rstrip().rstrip("#") if heading else bold.group("text") if bold else None
+        if text is None:
+            continue
+        normalized = _normalized_heading(text)
+        if bold:
+            reason = "这是加粗的文字，不是小标题"
+        elif heading.group("quote"):
+            reason = "小标题写在了引用（>）里"
+        elif heading.group("item"):
+            reason = "小标题写在了列表项里"
+        elif not heading.group("space"):
+            reason = "“#”和文字之间缺少空格，不会被当作小标题"
+        elif len(heading.group("hashes")) != 2:
+            reason = f"这是{'一二三四五六'[len(heading.group('hashes')) - 1]}级标题，必需的小节要用二级标题（两个 #）"
+        else:
+            reason = "小标题的文字要和规定的完全一致（不加编号、标点和空格）"
+        if normalized == name:
+            return offset, line.strip(), reason
+        if close is None and difflib.SequenceMatcher(None, normalized, name).ratio() >= 0.75:
+            close = (offset, line.strip(), "小标题的文字和规定的不一致")
+    return close
+
+
+def _missing_section(spec: model.TypeSpec, name: str, present: bool, page: Page, content: Content) -> None:
+    """A required section that is not there: at its heading when that is empty, at the
+    line meant as its heading when it is mistyped, else where the body starts."""
+    body, first = page.source.body, page.source.body_line
+    if present:
+        offset = next(o for o, level, text in headings(body) if level == 2 and text == name)
+        _err(content, page, first + offset, f"“## {name}”一节是空的", f"请在第 {first + offset} 行的小标题下面按报告原文写明内容")
+        return
+    mistyped = _mistyped_heading(body, name)
+    if mistyped:
+        offset, line, reason = mistyped
+        _err(content, page, first + offset, f"小标题“{line}”写得不对：{reason}，{spec.label}页面因此缺少“## {name}”一节",
+             f"把第 {first + offset} 行改成 `## {name}`")
+        return
+    _err(content, page, first, f"{spec.label}页面缺少“## {name}”一节或该节为空", f"请在正文中加入“## {name}”小标题并写明内容")
 
 
 def fill_redactions(text: str, variables: dict[str, str]) -> tuple[str, list[str]]:
@@ -316,8 +429,48 @@ def _check_line(fspec: model.FieldSpec, value, page: Page, content: Content) -> 
     return text
 
 
+_LIST_SEPARATOR = re.compile(r"[，、；;,]")
+_FULLWIDTH_BRACKETS = ("【", "】", "［", "］", "〔", "〕", "「", "」")
+
+
+def _list_written_as_text(key: str, value, page: Page, content: Content, fits) -> bool:
+    """A list written in a way YAML reads as one text: without its square brackets, with
+    full-width brackets, or with full-width commas between the values. Reported with the
+    line to write (when every piece `fits`: a registered tag, an id); True if reported."""
+    texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    for index, text in enumerate(texts):
+        if not isinstance(text, str) or fits(text):
+            continue
+        unbracketed = text.strip().strip("".join(_FULLWIDTH_BRACKETS) + "[]").strip()
+        parts = [part.strip() for part in _LIST_SEPARATOR.split(unbracketed) if part.strip()]
+        brackets = any(mark in text for mark in _FULLWIDTH_BRACKETS)
+        if not parts or not all(fits(part) for part in parts) or (len(parts) < 2 and not brackets):
+            continue
+        written = f"{key}: [{', '.join(parts)}]"
+        if isinstance(value, list):
+            if all(isinstance(v, str) for v in value):
+                written = f"{key}: [{', '.join(value[:index] + parts + value[index + 1:])}]"
+            else:  # entries with an editorial note: only this one changes
+                written = f"把“{text}”分成 {', '.join(parts)} 几项"
+        fullwidth = [mark for mark in "，、；" if mark in text]
+        problems = []
+        if isinstance(value, str):
+            problems.append("没有写在英文方括号 [ ] 里" + ("（用了全角方括号）" if brackets else ""))
+        if fullwidth:
+            problems.append(f"值之间用了全角的“{fullwidth[0]}”")
+        if not problems:
+            problems.append("值之间的分隔符不对")
+        line = page.source.item_lines.get((key, index), page.source.key_lines.get(key))
+        _err(content, page, line, f"{key} 写得不对：{'，'.join(problems)}，YAML 会把整行当作一个值“{text}”",
+             f"多个值写在英文方括号里，用半角逗号加空格分隔：{written}")
+        return True
+    return False
+
+
 def _check_tags(value, page: Page, content: Content) -> list[str] | None:
     line = page.source.key_lines.get("tags")
+    if content.tags and _list_written_as_text("tags", value, page, content, lambda text: text in content.tags):
+        return None
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
@@ -348,6 +501,9 @@ def _check_field(fspec: model.FieldSpec, value, page: Page, content: Content):
     if fspec.kind == "list[tag]":
         return _check_tags(value, page, content)
     if fspec.kind in ("list[line]", "list[id]"):
+        if fspec.kind == "list[id]" and _list_written_as_text(
+                fspec.name, value, page, content, lambda text: model.ID_PATTERN.match(text) is not None):
+            return None
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -461,6 +617,8 @@ def _read_relations(spec: model.TypeSpec, page: Page, content: Content) -> list[
             continue
         value = meta[key]
         line = page.source.key_lines.get(key)
+        if _list_written_as_text(key, value, page, content, lambda text: model.ID_PATTERN.match(text) is not None):
+            continue
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
@@ -533,7 +691,7 @@ def _check_relations(content: Content) -> None:
             if field_spec.kind != "list[id]":
                 continue
             for index, ref in enumerate(item.get(field_spec.name) or []):
-                if ref not in content.items:
+                if ref not in content.items and ref not in content.broken_ids:
                     line = content.pages[item.path].source.item_lines.get((field_spec.name, index), item.line_of(field_spec.name))
                     content.errors.append(ContentError(item.path, line, f"{field_spec.name} 中的“{ref}”不存在", "请检查编号是否写错"))
 

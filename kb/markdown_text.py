@@ -37,9 +37,9 @@ def prose_lines(body: str) -> Iterator[tuple[int, str]]:
             yield offset, blank_inline_code(line)
 
 
-def blank_inline_code(line: str) -> str:
+def blank_inline_code(line: str, fill: str = " ") -> str:
     """The line with every code span (a run of backticks up to the next run of the same
-    length) replaced by spaces of the same length."""
+    length) replaced by `fill` characters, as many as it had."""
     runs = [match.span() for match in _BACKTICKS.finditer(line)]
     if len(runs) < 2:
         return line
@@ -56,7 +56,7 @@ def blank_inline_code(line: str) -> str:
             index += 1
             continue
         closing = same[position]
-        chars[start:runs[closing][1]] = " " * (runs[closing][1] - start)
+        chars[start:runs[closing][1]] = fill * (runs[closing][1] - start)
         index = closing + 1
     return "".join(chars)
 

@@ -11,7 +11,8 @@ import re
 import secrets
 
 from . import dashboard, item_page, ledger, markup, model, progress, redirects, sanitize, search_index, tables, templating
-from .errors import ContentError, ContentErrors
+from .copylint import record_text
+from .errors import ContentError, ContentErrors, sort_key
 from .exports import EXPORT_FILES
 from .gitlog import page_history
 from .glossary import Glossary, TermMark
@@ -94,19 +95,24 @@ class KnowledgeBase:
         audience; only the index differs) is used instead of reading docs/ again."""
         if content is None:
             content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org,
-                                   reviewed_assets=settings.reviewed_assets)
+                                   reviewed_assets=settings.reviewed_assets, record=record_text(settings.project_dir))
         kb = cls(settings, content, ContentIndex(content, settings.audience), page_history(settings.docs_dir),
                  addresses=redirects.read(settings.project_dir, settings.docs_dir))
         errors = list(content.errors)
         errors += kb.check_pages()
         if errors:
-            raise ContentErrors(errors)
+            raise ContentErrors(errors, content.warnings)
         return kb
 
     @functools.cached_property
     def last_updated(self) -> dict[str, str]:
         """Docs path → the date each item last changed (git, else its `updated`), newest first."""
         return tables.last_updated(self.index, self.history)
+
+    @property
+    def warnings(self) -> list[ContentError]:
+        """The copy lint's warnings: the build shows them and goes on (a strict build stops)."""
+        return sorted(self.content.warnings, key=sort_key)
 
     @property
     def info(self) -> BuildInfo:

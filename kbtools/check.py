@@ -1,103 +1,93 @@
-"""检查知识库：与构建使用同一套校验，公开版和内部版都检查，并做中文排版检查。
+"""检查知识库：与构建使用同一套校验，公开版和内部版都检查，并做中文文案检查。
 
     python scripts/check.py                      # 检查全部页面
     python scripts/check.py docs/problems/problem-05.md   # 只显示这些文件的问题
-    python scripts/check.py --strict             # 有排版提示或待填写内容也算失败
+    python scripts/check.py --strict             # 有警告（排版、待填写的 TODO）也算失败
+    python scripts/check.py --fix                # 先自动改正能安全改正的排版问题，再检查
     python scripts/check.py --format github      # 另外输出 GitHub 的注释（拉取请求中显示在出错的行上）
 
-错误（exit 1）按“文件:行号: 说明（修改建议）”列出。排版提示和待填写的 TODO
-按“文件:行号:列号: 警告：……”列出，默认不影响结果（exit 0），加 --strict 时算失败。
+错误（exit 1）按“文件:行号: 说明（修改建议）”列出，文案检查的错误和警告按
+“文件:行号:列号: 代码 说明”列出（规则见 kb/copylint.py 和 CONTRIBUTING.md）。警告默认
+不影响结果（exit 0），加 --strict 时算失败。构建（mkdocs build/serve）报告的是同样的内容。
 无论是否指定文件，都会加载整个知识库，这样编号引用和链接才能正确核对。
 """
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import replace
 import logging
 from pathlib import Path
-import re
 
-from kb.frontmatter import decode_source
-from kb.loader import Content
-from kb.markdown_text import prose_lines
+from kb import copylint
+from kb.errors import ContentError, sort_key
+from kb.frontmatter import read_page
 
 from .project import Project, load_project, settings_errors, setup_logging, validate
 
 log = logging.getLogger("kb.scripts")
-
-# -- CJK typography -------------------------------------------------------------
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_NAMES = {",": "逗号", ";": "分号", ":": "冒号", "?": "问号", "!": "叹号", "(": "左括号", ")": "右括号"}
-_HALF_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[,;:?!()](?=[{_CJK}])")
-# Markup that is not prose: link destinations, HTML tags, template code, attribute lists.
-_NOT_PROSE = (
-    re.compile(r"(?<=\])\([^()\s]*(?:\([^()]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"),  # [text](target "title")
-    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$"),  # [ref]: target
-    re.compile(r"<[A-Za-z/!][^>]*>"),  # <tag …>, </tag>, <!-- …, <https://…>
-    re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"),  # template code
-    re.compile(r"\{\s*[:#.][^}]*\}"),  # attribute lists {: .class} {#id}
-)
-TODO_MARK = re.compile(r"TODO")
+BOM = b"\xef\xbb\xbf"
+# Fixing can make a new finding (a space added after a full-width letter became
+# half-width): a few rounds, each from a fresh reading of the pages.
+FIX_ROUNDS = 3
 
 
-@dataclass(frozen=True)
-class TextWarning:
-    path: str
-    line: int
-    column: int
-    message: str
+# -- fixing ---------------------------------------------------------------------
 
 
-def _blank(text: str) -> str:
-    for pattern in _NOT_PROSE:
-        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-    return text
+def fix_pages(project: Project, prefixes: list[str] | None) -> list[ContentError]:
+    """Make the copy lint's safe fixes in the selected pages; return the findings fixed."""
+    fixed: list[ContentError] = []
+    for _ in range(FIX_ROUNDS):
+        content = project.load_content()
+        fixable = {path: edits for path, edits in content.edits.items() if _matches(path, prefixes)}
+        if not fixable:
+            break
+        changed = False
+        for path, edits in sorted(fixable.items()):
+            done = fix_file(project.docs_dir / path, path, edits)
+            if done:
+                changed = True
+                fixed += [w for w in content.warnings if w.path == path and _edit_at(w, done)]
+        if not changed:
+            break
+    return fixed
 
 
-def typography_warnings(path: str, body: str, body_line: int) -> list[TextWarning]:
-    """Half-width , ; : ? ! ( ) directly between two CJK characters, in prose only
-    (fenced code, inline code, link targets, HTML and template code are skipped)."""
-    found = []
-    for offset, line in prose_lines(body):
-        for match in _HALF_BETWEEN_CJK.finditer(_blank(line)):
-            mark = match.group(0)
-            found.append(TextWarning(
-                path, body_line + offset, match.start() + 1,
-                f"中文之间用了半角{_NAMES[mark]}“{mark}”，应改为全角“{HALF_TO_FULL[mark]}”",
-            ))
-    return found
+def _edit_at(warning: ContentError, edits: list[copylint.Edit]) -> bool:
+    return any(edit.line == warning.line and edit.column == warning.column for edit in edits)
 
 
-def todo_warnings(path: str, text: str, body: str, body_line: int) -> list[TextWarning]:
-    """TODO placeholders left by scripts/new.py, in the front matter and in the prose."""
-    found = []
-    lines = text.split("\n")
-    for number in range(1, min(body_line, len(lines) + 1)):
-        line = lines[number - 1]
-        if line.lstrip().startswith("#"):
-            continue  # YAML comment
-        for match in TODO_MARK.finditer(line):
-            found.append(TextWarning(path, number, match.start() + 1, "还有待填写的内容（TODO）"))
-    for offset, line in prose_lines(body):
-        line = re.sub(r"<!--.*?-->", lambda m: " " * len(m.group(0)), line)
-        for match in TODO_MARK.finditer(line):
-            found.append(TextWarning(path, body_line + offset, match.start() + 1, "还有待填写的内容（TODO）"))
-    return found
+def fix_file(file: Path, path: str, edits: list[copylint.Edit]) -> list[copylint.Edit]:
+    """Write the edits into the file, keeping its BOM and line ends; return the edits made.
+    Edits of the front matter are kept only if the page then reads as it did, values
+    aside (a fix must never break the YAML or change a key)."""
+    data = file.read_bytes()
+    bom = data.startswith(BOM)
+    text = data[len(BOM):].decode("utf-8") if bom else data.decode("utf-8")
+    before = _reading(data, path)
+    for attempt in (edits, [e for e in edits if before is None or e.line >= before.body_line]):
+        new_text = copylint.apply_edits(text, attempt)
+        if new_text == text:
+            return []
+        new_data = (BOM if bom else b"") + new_text.encode("utf-8")
+        after = _reading(new_data, path)
+        if before is None or (after is not None and _same_shape(before, after)):
+            file.write_bytes(new_data)
+            return attempt
+    return []
 
 
-def page_warnings(project: Project, content: Content, paths: list[str]) -> list[TextWarning]:
-    warnings: list[TextWarning] = []
-    for path in paths:
-        page = content.pages.get(path)
-        if page is None:
-            continue  # the page could not be read at all; that is already an error
-        text = decode_source((project.docs_dir / path).read_bytes(), path)
-        source = page.source
-        warnings += typography_warnings(path, source.body, source.body_line)
-        warnings += todo_warnings(path, text, source.body, source.body_line)
-    return sorted(warnings, key=lambda w: (w.path, w.line, w.column))
+def _reading(data: bytes, path: str):
+    try:
+        return read_page(data, path)
+    except ContentError:
+        return None
+
+
+def _same_shape(before, after) -> bool:
+    """The same keys on the same lines, the same body start, values of the same kinds."""
+    return (before.key_lines == after.key_lines and before.body_line == after.body_line
+            and {k: type(v) for k, v in before.meta.items()} == {k: type(v) for k, v in after.meta.items()})
 
 
 # -- selection ------------------------------------------------------------------
@@ -159,9 +149,10 @@ def _annotate(args, level: str, path: str, line: int | None, text: str, column: 
 
 def main(argv: list[str] | None = None) -> int:
     setup_logging()
-    parser = argparse.ArgumentParser(description="检查知识库内容（公开版和内部版），并检查中文排版。")
+    parser = argparse.ArgumentParser(description="检查知识库内容（公开版和内部版），并做中文文案检查。")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="只显示这些文件或目录中的问题（默认全部）")
-    parser.add_argument("--strict", action="store_true", help="排版提示和待填写内容（TODO）也视为失败")
+    parser.add_argument("--strict", action="store_true", help="警告（排版、待填写的 TODO）也视为失败")
+    parser.add_argument("--fix", action="store_true", help="先自动改正能安全改正的排版问题（空格、标点、形近字、看不见的字符、行尾空格），再检查")
     parser.add_argument("--format", choices=("text", "github"), default="text",
                         help="github：另外在标准输出中写 GitHub 注释，拉取请求的改动页面上会在出错的行旁显示")
     args = parser.parse_args(argv)
@@ -175,36 +166,47 @@ def main(argv: list[str] | None = None) -> int:
             _annotate(args, "error", error.path, error.line, str(error))
         log.error(f"检查未通过：设置文件中有 {len(broken_settings)} 处错误，请先改正它们。")
         return 1
+    if args.fix:
+        fixed = fix_pages(project, prefixes)
+        for warning in fixed:
+            log.info(f"已改正 {_shown(project, replace(warning, hint='', warning=False))}")
+        files = len({w.path for w in fixed})
+        log.info(f"--fix：在 {files} 个文件中改正了 {len(fixed)} 处。" if fixed else "--fix：没有可以自动改正的地方。")
     result = validate(project)
     content = result.content
 
     shown = [f for f in result.findings if _matches(f.error.path, prefixes)]
     hidden = len(result.findings) - len(shown)
-    pages = [p for p in sorted(content.pages) if _matches(p, prefixes)]
+    pages = [p for p in sorted(content.pages) if _matches(p, prefixes)] if content else []
     if prefixes is not None:
         # Files that could not even be read are not in content.pages; still count them.
         pages = sorted(set(pages) | {f.error.path for f in shown if f.error.path.endswith(".md")})
-    warnings = page_warnings(project, content, pages)
+    warnings = [w for w in (content.warnings if content else []) if _matches(w.path, prefixes)]
 
     for finding in shown:
         text = finding.render(project)
         log.error(text)
-        _annotate(args, "error", project.display_path(finding.error.path), finding.error.line, text)
-    for warning in warnings:
-        text = f"{project.display_path(warning.path)}:{warning.line}:{warning.column}: 警告：{warning.message}"
+        _annotate(args, "error", project.display_path(finding.error.path), finding.error.line, text, finding.error.column)
+    for warning in sorted(warnings, key=sort_key):
+        text = _shown(project, warning)
         log.warning(text)
         _annotate(args, "error" if args.strict else "warning", project.display_path(warning.path), warning.line, text, warning.column)
     if hidden:
         log.info(f"另有 {hidden} 处错误在其他文件中，未显示（不带参数运行 python scripts/check.py 可查看全部）。")
 
-    items = sum(1 for p in pages if p in content.pages and content.pages[p].item is not None)
+    items = sum(1 for p in pages if p in content.pages and content.pages[p].item is not None) if content else 0
+    fixable = sum(1 for w in warnings if copylint.RULES[w.code].fixable) if not args.fix else 0
+    tip = f"{fixable} 条警告可以用 python scripts/check.py --fix 自动改正。" if fixable else ""
     if shown:
-        log.error(f"检查未通过：发现 {len(shown)} 处错误。请按上面的提示逐条修改后重新运行 python scripts/check.py。")
+        log.error(f"检查未通过：发现 {len(shown)} 处错误。请按上面的提示逐条修改后重新运行 python scripts/check.py。{tip}")
         return 1
     if warnings and args.strict:
-        log.error(f"检查未通过（--strict）：有 {len(warnings)} 条警告。")
+        log.error(f"检查未通过（--strict）：有 {len(warnings)} 条警告。{tip}")
         return 1
-    note = f"（另有 {len(warnings)} 条警告，请尽量修改）" if warnings else ""
+    note = f"（另有 {len(warnings)} 条警告，请尽量修改{'；' + tip if tip else ''}）" if warnings else ""
     log.info(f"检查通过：{len(pages)} 个页面，{items} 个条目{note}")
     return 0
 
+
+def _shown(project: Project, error: ContentError) -> str:
+    return str(replace(error, path=project.display_path(error.path)))

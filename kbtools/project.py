@@ -18,6 +18,7 @@ import sys
 
 from kb import model
 from kb.budget import within_budget
+from kb.copylint import record_text
 from kb.errors import ContentError, ContentErrors, display_path
 from kb.loader import Content, load_content
 from kb.settings import BuildInfo, Settings, build_info, load_settings, pin_build_date
@@ -111,7 +112,8 @@ class Project:
     def load_content(self) -> Content:
         """All pages through the kb loader (no index, no audience)."""
         settings = self.settings()
-        return load_content(self.docs_dir, tags=settings.tags, variables=settings.org, reviewed_assets=settings.reviewed_assets)
+        return load_content(self.docs_dir, tags=settings.tags, variables=settings.org, reviewed_assets=settings.reviewed_assets,
+                            record=record_text(self.root))
 
     def display_path(self, docs_path: str) -> str:
         """A docs-relative page path as the editor should type or click it (docs/…)."""

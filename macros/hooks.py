@@ -102,18 +102,26 @@ def on_config(config):
         # so a bundle or handout build loads it once.
         kb = engine.state.take_offered(settings) or engine.site.KnowledgeBase.load(settings)
     except engine.errors.ContentErrors as errors:
-        for error in errors.errors:
-            log.error(str(engine.errors.for_editor(error, config.docs_dir)))
+        _report(errors.errors, errors.warnings, config)
         if serving:
             # The browser shows the errors (every page does) instead of waiting for a build.
             shown_errors.extend(str(engine.errors.for_editor(error, config.docs_dir)) for error in errors.errors)
             engine.state.show_errors()
             return config
         raise PluginError(errors.summary()) from None
+    # The copy lint's warnings, as check.py shows them: the build goes on (`--strict` stops).
+    _report([], kb.warnings, config)
     engine.state.set_current(kb)
     _translate_nav_warnings(config)
     config.copyright = f"{config.copyright or ''} {kb.info.notice}".strip()
     return config
+
+
+def _report(errors, warnings, config) -> None:
+    for error in errors:
+        log.error(str(engine.errors.for_editor(error, config.docs_dir)))
+    for warning in warnings:
+        log.warning(str(engine.errors.for_editor(warning, config.docs_dir)))
 
 
 class _NavWarnings(logging.Filter):
@@ -223,10 +231,9 @@ def on_env(env, config, files):
     _build["pages"] = len(pages)
     if shown_errors:
         return env
-    errors = sorted(engine.state.page_errors, key=lambda e: (e.path, e.line or 0, e.message))
+    errors = sorted(engine.state.page_errors, key=engine.errors.sort_key)
     if errors:
-        for error in errors:
-            log.error(str(engine.errors.for_editor(error, config.docs_dir)))
+        _report(errors, [], config)
         if serving:
             shown_errors.extend(str(engine.errors.for_editor(error, config.docs_dir)) for error in errors)
             for file in pages:

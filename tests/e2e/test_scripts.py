@@ -61,12 +61,16 @@ def test_new_pages_pass_check_and_build(minimal_project: Path):
     check = run_script(project, "check.py")
     assert check.returncode == 0, output(check)
     assert f"检查通过：{len(MINIMAL_DOCS) + len(created)} 个页面，{MINIMAL_ITEMS + len(created)} 个条目" in output(check)
-    assert "docs/problems/problem-02.md:7:9: 警告：还有待填写的内容（TODO）" in output(check)
+    assert "docs/problems/problem-02.md:7:9: ZH201 警告：还有待填写的内容（TODO）" in output(check)
     strict = run_script(project, "check.py", "--strict")
     assert strict.returncode == 1, output(strict)
 
-    build = run_mkdocs(project)
+    # The build says the same: a warning it goes on after, one a strict build stops on.
+    strict_build = run_mkdocs(project)
+    assert not strict_build.ok and "docs/problems/problem-02.md:7:9: ZH201 警告：还有待填写的内容（TODO）" in strict_build.output
+    build = run_mkdocs(project, strict=False)
     assert build.ok, build.output
+    assert "WARNING -  docs/problems/problem-02.md:7:9: ZH201 警告：还有待填写的内容（TODO）" in build.output
     page = build.html("problems/problem-02/index.html")
     assert "新问题：责任落实不到位" in page and "主要表现" in page
     assert "新措施" in build.html("problems/problem-01/index.html")  # backlink from the new measure
@@ -288,13 +292,15 @@ def test_check_cjk_punctuation(tmp_path: Path):
     project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "guide/index.md": TYPOGRAPHY_PAGE})
     result = run_script(project, "check.py", "docs/guide/index.md")
     assert result.returncode == 0, output(result)
-    warnings = [line for line in result.stderr.splitlines() if ": 警告：" in line]
+    warnings = [line.split("（")[0] for line in result.stderr.splitlines() if " 警告：" in line]
     assert warnings == [
-        "docs/guide/index.md:6:7: 警告：中文之间用了半角逗号“,”，应改为全角“，”",
-        "docs/guide/index.md:6:15: 警告：中文之间用了半角左括号“(”，应改为全角“（”",
-        "docs/guide/index.md:6:20: 警告：中文之间用了半角右括号“)”，应改为全角“）”",
+        "docs/guide/index.md:6:7: ZH102 警告：中文中用了半角逗号“,”，应改为全角“，”",
+        "docs/guide/index.md:6:15: ZH102 警告：中文中用了半角左括号“(”，应改为全角“",
+        "docs/guide/index.md:6:20: ZH102 警告：中文中用了半角右括号“)”，应改为全角“）”",
+        # AutoCorrect: a comma right after Chinese is Chinese, before English too; the one after "English" is not.
+        "docs/guide/index.md:7:16: ZH102 警告：中文中用了半角逗号“,”，应改为全角“，”",
     ], result.stderr
-    assert "另有 3 条警告" in result.stderr
+    assert "另有 4 条警告" in result.stderr
     strict = run_script(project, "check.py", "--strict", "docs/guide/index.md")
     assert strict.returncode == 1
 

@@ -67,7 +67,7 @@ def make_case_project(case: dict, root: Path) -> Path:
     return project
 
 
-_ERROR_LINE = re.compile(r"^(?!INFO|DEBUG)(?:(?:ERROR|WARNING)\s+-\s+)?(?:docs/)?([\w./\- \"']+?(?::\d+)?): (?:\[(公开版|内部版)\] )?(.*)$")
+_ERROR_LINE = re.compile(r"^(?!INFO|DEBUG)(?:(?:ERROR|WARNING)\s+-\s+)?(?:docs/)?([\w./\- \"']+?(?::\d+){0,2}): (?:\[(公开版|内部版)\] )?(.*)$")
 
 
 def reported_errors(output: str, audience: str = "public") -> set[str]:
@@ -235,6 +235,9 @@ def test_error_parity_parser_reads_both_formats():
              "ERROR   -  guide/index.md:7: 不允许（提示）\nERROR   -  发现 1 处内容错误")
     check = "docs/guide/index.md:7: 不允许（提示）\ndocs/a.md:3: [内部版] 只有内部版\n检查未通过"
     assert reported_errors(build) == reported_errors(check) == {"guide/index.md:7: 不允许（提示）"}
+    # The copy lint's lines carry a column and a code, and its warnings count too.
+    lint = "docs/a.md:3:5: ZH001 隐去（提示）\nWARNING -  docs/a.md:4:1: ZH105 警告：行尾"
+    assert reported_errors(lint) == {"a.md:3:5: ZH001 隐去（提示）", "a.md:4:1: ZH105 警告：行尾"}
     assert reported_errors(check, "internal") == {"guide/index.md:7: 不允许（提示）", "a.md:3: 只有内部版"}
 
 

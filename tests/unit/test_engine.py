@@ -259,6 +259,9 @@ HOSTILE_LINES = [
     "### 小结" + " " * 20000 + "完",  # the heading pattern once took minutes on 1,000 spaces
     "](" * 60000, "](a \"" * 20000, "`" * 30000, "``a`" * 10000, "<a a" * 20000, "<!--" * 20000,
     "a" * 200000, "[" * 30000 + "](x.md)", "{: " * 20000, "&#" * 30000, "url(中" * 20000,
+    "{{" * 30000, "{%" * 30000, "中" + " " * 30000 + "中", "中文" * 30000 + " " * 30000, "***" * 20000,
+    "[[" * 30000, "# " + " " * 30000 + "原因分析x", "**" + " " * 30000 + "x", "\u3000" * 30000 + "中",
+    "中,文" * 20000, "A中" * 30000,
 ]
 
 
@@ -268,7 +271,7 @@ def test_text_scanners_take_linear_time_on_hostile_lines():
     after 30 s for all of them together); speed itself is measured by scripts/bench.py."""
     import signal
 
-    from kb import glossary, markdown_text, sanitize
+    from kb import copylint, glossary, loader, markdown_text, sanitize
     from kbtools import offline
 
     def too_slow(*_):
@@ -285,6 +288,9 @@ def test_text_scanners_take_linear_time_on_hostile_lines():
             glossary.Glossary([glossary.TermMark("小节", "../t/", "释义")]).mark(f"<p>{line}</p>")
             sanitize.clean(f"<p>{line}</p>")
             offline.css_urls(line)
+            copylint.lint_page("problems/problem-01.md", f"---\ntitle: {line}\n---\n{body}", typed=True,
+                               text_keys=frozenset({"title"}))
+            loader._mistyped_heading(body, "原因分析")
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
