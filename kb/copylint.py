@@ -61,7 +61,7 @@ RULES = {rule.code: rule for rule in (
     Rule("ZH103", "全角的英文字母、数字和英文中的全角标点", warning=True, fixable=True),
     Rule("ZH104", "形近字符（康熙部首、兼容汉字）", warning=True, fixable=True),
     Rule("ZH105", "行尾空格", warning=True, fixable=True),
-    Rule("ZH106", "看不见的字符（不换行空格、零宽字符、全角空格）", warning=True, fixable=True),
+    Rule("ZH106", "看不见的字符和特殊空格（不换行空格、零宽字符、全角空格、正文中的 Tab）", warning=True, fixable=True),
     Rule("ZH201", "待填写的内容 TODO", warning=True, fixable=False),
 )}
 
@@ -96,18 +96,20 @@ class Finding:
 _CJK = "\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _CJK_OR_PUNCT = _CJK + "\u3000-\u303f\uff00-\uffef"
 HAS_CJK = re.compile(f"[{_CJK}]")
+_CJK_CHAR = re.compile(f"[{_CJK_OR_PUNCT}]")
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
 _PUNCT_NAMES = {",": "逗号", ";": "分号", ":": "冒号", "?": "问号", "!": "叹号", "(": "左括号", ")": "右括号", ".": "句点"}
 # `.` is AutoCorrect's (it knows 3.5 and file.md); these are the ones it leaves between Chinese.
+_HALF_BRACKETS = re.compile(r"\(([^()\n]*)\)")
 _HALF_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_OR_PUNCT}])[,;:?!()](?=[{_CJK_OR_PUNCT}])")
 
 # Invisible or odd spaces pasted from Word and web pages: what they become.
 INVISIBLE = {
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u3000": " ",
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u3000": " ", "\t": " ",
     "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
 }
 _INVISIBLE_NAMES = {
-    "\u00a0": "不换行空格", "\u202f": "窄不换行空格", "\u2007": "数字空格", "\u3000": "全角空格",
+    "\t": "制表符 Tab", "\u00a0": "不换行空格", "\u202f": "窄不换行空格", "\u2007": "数字空格", "\u3000": "全角空格",
     "\u200b": "零宽空格", "\u200c": "零宽不连字", "\u200d": "零宽连字", "\u2060": "零宽不换行",
     "\ufeff": "字节顺序标记（BOM）", "\u00ad": "软连字符",
 }
@@ -312,8 +314,9 @@ class _PageLinter:
                 run_end += 1
             date = _REDACTED_DATE.match(line, match.start())
             covered = date.end() if date else run_end
+            value = line[start:].strip().strip("\"'").strip() if key else ""
             self.add("ZH001", number, match.start() + 1, "“***”是报告中隐去的名称，网站上会显示成粗斜体或星号",
-                     _redaction_hint(key, line, match.start()))
+                     _redaction_hint(key, line, match.start(), value))
 
     def level_one_heading(self, masked: str, number: int, previous_prose: str) -> None:
         if _H1.match(masked):
@@ -330,13 +333,15 @@ class _PageLinter:
         for index in range(start, end):
             self.character(line[index], number, index, leading=False)
 
-    def character(self, char: str, number: int, index: int, leading: bool) -> str | None:
+    def character(self, char: str, number: int, index: int, leading: bool, between_cjk: bool = False) -> str | None:
         """Report one look-alike or invisible character at `index` (0-based) of the line;
-        return what it becomes, or None when it is fine."""
+        return what it becomes, or None when it is fine. A space character leading the line
+        (Word's first-line indent) or between two Chinese characters (which take no space)
+        is deleted, elsewhere it becomes a plain space."""
         if char in INVISIBLE:
-            new = "" if leading else INVISIBLE[char]
+            new = "" if leading or between_cjk else INVISIBLE[char]
             self.add("ZH106", number, index + 1,
-                     f"有看不见的字符（{_INVISIBLE_NAMES[char]}，U+{ord(char):04X}），多半是从 Word 或网页复制时带进来的",
+                     f"有看不见的字符或特殊空格（{_INVISIBLE_NAMES[char]}，U+{ord(char):04X}），多半是从 Word 或网页复制时带进来的",
                      "请删除" if not new else "请换成普通空格", Edit(number, index + 1, char, new))
             return new
         if _LOOKALIKE_RE.match(char):
@@ -356,13 +361,17 @@ class _PageLinter:
         leading = at_line_start
         for index, char in enumerate(segment):
             leading = leading and char in _LEADING_SPACE
-            # Full-width spaces indenting a paragraph (Word's first-line indent) are deleted.
-            replacement = self.character(char, number, offset + index, leading and char != " ")
+            if leading and char in " \t":
+                kept.append((index, char))  # Markdown's indentation
+                continue
+            between = bool(_CJK_CHAR.match(segment[index - 1:index]) and _CJK_CHAR.match(segment[index + 1:index + 2]))
+            replacement = self.character(char, number, offset + index, leading, between)
             kept.extend([(index, char)] if replacement is None else [(index, c) for c in replacement])
         prepared = "".join(char for _, char in kept)
         if not HAS_CJK.search(prepared):
             return
-        punctuated = _HALF_BETWEEN_CJK.sub(lambda m: HALF_TO_FULL[m.group(0)], prepared)
+        punctuated = _HALF_BRACKETS.sub(_full_brackets, prepared)
+        punctuated = _HALF_BETWEEN_CJK.sub(lambda m: HALF_TO_FULL[m.group(0)], punctuated)
         corrected = autocorrect_py.format(punctuated) if _AUTOCORRECT_TRIGGER.search(punctuated) else punctuated
         if corrected == prepared:
             return
@@ -384,9 +393,9 @@ class _PageLinter:
             if new and not old:
                 if _digit_beside_cjk(left, right):
                     return  # no space between digits and Chinese (see the module's note)
-                message, hint = f"“{left}{right}”之间应加一个空格（中文与英文之间）", "请在中文与英文之间加一个半角空格"
+                message, hint = f"「{left}{right}」中间应加一个空格（中文与英文之间）", "请在中文与英文之间加一个半角空格"
             else:
-                message, hint = f"“{left}”和“{right}”之间多了空格（全角标点和引号旁边不加空格）", "请删除这个空格"
+                message, hint = f"「{left}{old}{right}」中多了空格（全角标点和引号旁边不加空格）", "请删除这个空格"
         elif any(char in HALF_TO_FULL for char in old) and any(char in HALF_TO_FULL.values() for char in new):
             code = "ZH102"
             mark = next(char for char in old if char in HALF_TO_FULL)
@@ -401,6 +410,14 @@ class _PageLinter:
         if self.record and HAS_CJK.search(context) and len(context) >= 4 and context in self.record:
             return  # the report itself writes it so: the page shows the record as it is
         self.add(code, number, index + 1, message, hint, Edit(number, index + 1, old, new))
+
+
+def _full_brackets(match: re.Match) -> str:
+    """Half-width brackets in a Chinese sentence, `(2024年3月)` or `中文(OA)`: full-width."""
+    before = match.string[match.start() - 1] if match.start() else ""
+    if HAS_CJK.search(match.group(1)) or (before and re.match(f"[{_CJK_OR_PUNCT}]", before)):
+        return f"（{match.group(1)}）"
+    return match.group(0)
 
 
 def _differences(old: str, new: str) -> list[tuple[int, int, str]]:
@@ -516,17 +533,17 @@ def _wiki_hint(path: str, target: str) -> str:
     relative = os.path.relpath(target_path, os.path.dirname(path) or ".").replace(os.sep, "/")
     key = next((k for k, t in model.RELATION_TARGETS.items() if t == spec.name), None)
     relation = f"；若要写明对应关系，请在 front matter 的 {key} 中加上 {target}" if key else ""
-    return (f"请改成普通链接 [{model.TYPE_PLURAL_LABELS[spec.name]}标题]({relative})，"
+    return (f"请改成普通链接 [条目标题]({relative})，"
             f"或在必需小节之外写 {{{{ link(\"{target}\") }}}}（自动使用条目标题）{relation}")
 
 
-def _redaction_hint(key: str | None, line: str, position: int) -> str:
+def _redaction_hint(key: str | None, line: str, position: int, value: str = "") -> str:
     names = "、".join(model.REDACTIONS)
     guess = _guess_redaction(line, position)
     variable = f"{{{{ org.{guess} }}}}" if guess else "{{ org.名称 }}"
     if key in ("id", "type", "title"):
-        return (f"{key} 中不能使用隐去名称变量：请删去 ***（例如把“***市委巡察办”写成“市委巡察办”，现有条目的标题都这样写），"
-                "全称写在正文中")
+        return (f"{key} 中不能使用隐去名称变量：请删去 ***，写成 {key}: {value.replace('***', '')}"
+                "（现有条目的标题都这样写，例如“市委巡察办……”），全称写在正文中")
     where = f"（{guess}：{model.REDACTIONS[guess].meaning}）" if guess else ""
     quote = "；front matter 中的值以 {{ 开头时，要用英文双引号把整个值括起来" if key else ""
     return (f"请改成隐去名称变量 {variable}{where}，可用的名称：{names}（见 CONTRIBUTING.md“隐去的名称”）{quote}；"
