@@ -118,6 +118,7 @@ _INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
 # like the unified ideographs NFKC maps them to, but search, sorting and the glossary do not
 # find them: 「⼀岗双责」 is not 「一岗双责」.
 _LOOKALIKE_RE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+_SPECIAL = re.compile("[" + "".join(INVISIBLE) + "\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def lookalike_target(char: str) -> str | None:
@@ -330,8 +331,8 @@ class _PageLinter:
     def characters(self, line: str, number: int, start: int, end: int) -> None:
         """Look-alike and invisible characters outside prose (values that are not one line of
         text, such as lists): reported and fixed one by one, nothing else changed."""
-        for index in range(start, end):
-            self.character(line[index], number, index, leading=False)
+        for match in _SPECIAL.finditer(line, start, end):
+            self.character(match.group(0), number, match.start(), leading=False)
 
     def character(self, char: str, number: int, index: int, leading: bool, between_cjk: bool = False) -> str | None:
         """Report one look-alike or invisible character at `index` (0-based) of the line;
@@ -359,6 +360,9 @@ class _PageLinter:
         punctuation between Chinese, then AutoCorrect's rules."""
         kept: list[tuple[int, str]] = []  # (index in segment, character) of the prepared text
         leading = at_line_start
+        if not _SPECIAL.search(segment):  # the usual case: nothing to replace before AutoCorrect
+            self.typography_of(segment, segment, range(len(segment) + 1), number, offset)
+            return
         for index, char in enumerate(segment):
             leading = leading and char in _LEADING_SPACE
             if leading and char in " \t":
@@ -368,6 +372,11 @@ class _PageLinter:
             replacement = self.character(char, number, offset + index, leading, between)
             kept.extend([(index, char)] if replacement is None else [(index, c) for c in replacement])
         prepared = "".join(char for _, char in kept)
+        self.typography_of(segment, prepared, [index for index, _ in kept] + [len(segment)], number, offset)
+
+    def typography_of(self, segment: str, prepared: str, positions, number: int, offset: int) -> None:
+        """Half-width punctuation between Chinese and AutoCorrect's rules on `prepared` (the
+        segment with its special characters replaced); `positions` maps its indexes back."""
         if not HAS_CJK.search(prepared):
             return
         punctuated = _HALF_BRACKETS.sub(_full_brackets, prepared)
@@ -375,7 +384,6 @@ class _PageLinter:
         corrected = autocorrect_py.format(punctuated) if _AUTOCORRECT_TRIGGER.search(punctuated) else punctuated
         if corrected == prepared:
             return
-        positions = [index for index, _ in kept] + [len(segment)]
         for i1, i2, new in _differences(prepared, corrected):
             old = prepared[i1:i2]
             start = positions[i1]

@@ -111,20 +111,14 @@ def _lint(content: Content, rel: str, data: bytes, source: SourcePage | None, pa
     """The copy lint of one page. A page that could not be read is linted as text; a lint
     error on the line where reading stopped (`title: ***市…`, which YAML reads as an alias)
     says more than the YAML message and replaces it."""
-    try:
-        text = decode_source(data, rel)
-    except ContentError:
-        text = None  # not text at all: the reading error says so
-    findings = []
-    if text is not None:
-        if source is not None:
-            spec = model.type_spec(source.meta.get("type")) if isinstance(source.meta.get("type"), str) else None
-            typed = "type" in source.meta or "id" in source.meta
-        else:
-            folder = rel.split("/")[0]
-            spec = next((s for s in model.TYPES.values() if s.folder == folder), None)
-            typed = spec is not None and model.ID_PATTERN.match(Path(rel).stem) is not None and rel.count("/") == 1
-        findings = copylint.lint_page(rel, text, typed=typed, text_keys=_text_keys(spec), record=content.record)
+    if source is not None:
+        spec = model.type_spec(source.meta.get("type")) if isinstance(source.meta.get("type"), str) else None
+        typed = "type" in source.meta or "id" in source.meta
+    else:
+        folder = rel.split("/")[0]
+        spec = next((s for s in model.TYPES.values() if s.folder == folder), None)
+        typed = spec is not None and model.ID_PATTERN.match(Path(rel).stem) is not None and rel.count("/") == 1
+    findings = _linted(rel, data, typed, _text_keys(spec), content.record)
     if parse_error is not None and not any(
             not f.error.warning and f.error.line == parse_error.line for f in findings):
         content.errors.append(parse_error)
@@ -132,6 +126,30 @@ def _lint(content: Content, rel: str, data: bytes, source: SourcePage | None, pa
         (content.warnings if finding.error.warning else content.errors).append(finding.error)
         if finding.edit is not None:
             content.edits.setdefault(rel, []).append(finding.edit)
+
+
+# Lint results of pages read before in this process, by name, bytes and what decides the
+# findings: under `mkdocs serve` a rebuild lints only the pages that changed. Bounded like
+# the front matter cache (kb/frontmatter.py).
+_LINTED: dict[tuple, list[copylint.Finding]] = {}
+_LINTED_LIMIT_BYTES = 64 * 1024 * 1024
+_linted_bytes = 0
+
+
+def _linted(rel: str, data: bytes, typed: bool, text_keys: frozenset[str], record: str) -> list[copylint.Finding]:
+    global _linted_bytes
+    key = (rel, data, typed, text_keys, record)
+    if key not in _LINTED:
+        if _linted_bytes + len(data) > _LINTED_LIMIT_BYTES:
+            _LINTED.clear()
+            _linted_bytes = 0
+        _linted_bytes += len(data)
+        try:
+            text = decode_source(data, rel)
+        except ContentError:
+            text = None  # not text at all: the reading error says so
+        _LINTED[key] = [] if text is None else copylint.lint_page(rel, text, typed=typed, text_keys=text_keys, record=record)
+    return _LINTED[key]
 
 
 def _text_keys(spec: model.TypeSpec | None) -> frozenset[str]:
