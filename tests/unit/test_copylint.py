@@ -77,3 +77,15 @@ def test_the_redacted_name_is_guessed_from_the_report_quotes_in_the_model():
     assert "{{ org.superior_city }}" in second
     unknown = copylint.lint_page("a.md", "剧目***", typed=False)[0].error.hint
     assert "{{ org.名称 }}" in unknown and "city、superior" in unknown
+
+
+def test_contributing_lists_every_rule_as_the_code_has_it():
+    from tests.support.project import REPO
+
+    rows = {}
+    for line in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`ZH"):
+            rows[cells[0].strip("`")] = (cells[2], cells[3])
+    assert rows == {code: ("警告" if rule.warning else "错误", "是" if rule.fixable else "否")
+                    for code, rule in copylint.RULES.items()}
