@@ -104,6 +104,10 @@ def test_build_and_check_report_the_same_lines_for_every_careless_page(tmp_path:
     assert "Traceback" not in build.output + check_output
     assert reported_errors(build.output) == reported_errors(check_output) == expected, (
         f"build:\n{build.output}\ncheck.py:\n{check_output}")
+    # Paths as the editor types them, from the project folder, in both.
+    for output in (build.output, check_output):
+        named = re.findall(r"(?:^|\s)(\S+\.md):\d+", output, re.M)
+        assert named and all(path.startswith("docs/") for path in named), named
 
     fix = run_script(project, "check.py", "--fix")
     assert "Traceback" not in fix.stdout + fix.stderr
