@@ -117,7 +117,8 @@ def _lint(content: Content, rel: str, data: bytes, source: SourcePage | None, pa
     else:
         folder = rel.split("/")[0]
         spec = next((s for s in model.TYPES.values() if s.folder == folder), None)
-        typed = spec is not None and model.ID_PATTERN.match(Path(rel).stem) is not None and rel.count("/") == 1
+        # An item's file is named by its id, which starts with its type: problems/problem-05.md.
+        typed = spec is not None and rel.count("/") == 1 and Path(rel).stem.startswith(f"{spec.name}-")
     findings = _linted(rel, data, typed, _text_keys(spec), content.record)
     if parse_error is not None and not any(
             not f.error.warning and f.error.line == parse_error.line for f in findings):

@@ -12,7 +12,7 @@ from tests.support.htmlcheck import check_site
 from tests.support.project import MINIMAL_DOCS, SITE_ASSETS, make_project, run_mkdocs
 from tests.support.site import find_in_site, text_views
 
-MARKER = "内部标记XJ7Q"
+MARKER = "内部标记 XJ7Q"
 INTERNAL_ID = "problem-99"
 # Every form in which the internal page could leak: the marker, its ASCII part
 # (alone or lowercased by a search tokenizer), and the id in paths and text.
