@@ -23,9 +23,9 @@ INTERNAL_PROBLEM = f"""
     id: {INTERNAL_ID}
     type: problem
     audience: internal
-    title: {MARKER}问题
+    title: {MARKER} 问题
     source: 内部材料
-    summary: {MARKER}摘要
+    summary: {MARKER} 摘要
     report: [report-01]
     policies: [policy-alpha]
     terms: [term-yigang]
@@ -34,11 +34,11 @@ INTERNAL_PROBLEM = f"""
     ---
     ## 主要表现
 
-    - {MARKER}的表现。
+    - {MARKER} 的表现。
 
     ## 原因分析
 
-    {MARKER}的原因。
+    {MARKER} 的原因。
     """
 
 # measure-01 answers both the public and the internal problem; the note on the
