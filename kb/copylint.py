@@ -406,8 +406,9 @@ class _PageLinter:
                 message, hint = f"「{left}{old}{right}」中多了空格（全角标点和引号旁边不加空格）", "请删除这个空格"
         elif any(char in HALF_TO_FULL for char in old) and any(char in HALF_TO_FULL.values() for char in new):
             code = "ZH102"
-            mark = next(char for char in old if char in HALF_TO_FULL)
-            message = f"中文中用了半角{_PUNCT_NAMES[mark]}“{mark}”，应改为全角“{HALF_TO_FULL[mark]}”"
+            marks = list(dict.fromkeys(char for char in old if char in HALF_TO_FULL))
+            message = ("中文中用了半角" + "和".join(f"{_PUNCT_NAMES[m]}“{m}”" for m in marks) + "，应改为全角"
+                       + "和".join(f"“{HALF_TO_FULL[m]}”" for m in marks))
         elif any("\uff01" <= char <= "\uff5e" for char in old):
             code = "ZH103"
             message = f"“{old.strip()}”是全角字符：英文字母、数字和英文中的标点应写成半角“{new.strip()}”"
@@ -421,10 +422,13 @@ class _PageLinter:
 
 
 def _full_brackets(match: re.Match) -> str:
-    """Half-width brackets in a Chinese sentence, `(2024年3月)` or `中文(OA)`: full-width."""
+    """Half-width brackets in a Chinese sentence become full-width as a pair: after Chinese
+    (`方案(2024年3月)`, `中文(OA)`) or around Chinese (`Word(文档)`); not brackets of code or
+    a formula that merely hold some Chinese (`=HYPERLINK("…","点我")`)."""
     before = match.string[match.start() - 1] if match.start() else ""
-    if HAS_CJK.search(match.group(1)) or (before and re.match(f"[{_CJK_OR_PUNCT}]", before)):
-        return f"（{match.group(1)}）"
+    inside = match.group(1)
+    if _CJK_CHAR.match(before) or (inside and _CJK_CHAR.match(inside[0]) and _CJK_CHAR.match(inside[-1])):
+        return f"（{inside}）"
     return match.group(0)
 
 
