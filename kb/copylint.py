@@ -56,6 +56,7 @@ RULES = {rule.code: rule for rule in (
     Rule("ZH001", "报告中隐去的名称 ***", warning=False, fixable=False),
     Rule("ZH002", "维基式链接 [[…]]", warning=False, fixable=False),
     Rule("ZH003", "条目正文中的一级标题", warning=False, fixable=False),
+    Rule("ZH004", "改变文字方向的控制字符", warning=False, fixable=False),
     Rule("ZH101", "中文与英文之间的空格、全角标点旁多余的空格", warning=True, fixable=True),
     Rule("ZH102", "中文中的半角标点", warning=True, fixable=True),
     Rule("ZH103", "全角的英文字母、数字和英文中的全角标点", warning=True, fixable=True),
@@ -114,6 +115,8 @@ _INVISIBLE_NAMES = {
     "\ufeff": "字节顺序标记（BOM）", "\u00ad": "软连字符",
 }
 _INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
+# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks U+200E/U+200F.
+_DIRECTION_MARK = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Kangxi radicals (U+2F00–U+2FDF), CJK radicals supplement, and compatibility ideographs look
 # like the unified ideographs NFKC maps them to, but search, sorting and the glossary do not
 # find them: 「⼀岗双责」 is not 「一岗双责」.
@@ -198,6 +201,8 @@ def lint_page(path: str, text: str, *, typed: bool, text_keys: frozenset[str] = 
     whose values are one line of prose (title, summary, source, …)."""
     linter = _PageLinter(path, record)
     lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):  # everywhere, code and front matter included
+        linter.direction_marks(line, number)
     body_start = 0
     if lines and _FM_FENCE.match(lines[0]):
         close = next((i for i in range(1, len(lines)) if _FM_CLOSE.match(lines[i])), len(lines))
@@ -297,6 +302,14 @@ class _PageLinter:
     def todo(self, masked: str, number: int) -> None:
         for match in _TODO.finditer(masked):
             self.add("ZH201", number, match.start() + 1, "还有待填写的内容（TODO）", "请按报告原文填写，或删除这一行")
+
+    def direction_marks(self, line: str, number: int) -> None:
+        """Bidirectional controls make the text shown differ from the text stored (“已销号”
+        shown for 号销已): an error wherever it stands, since a reviewer cannot see it."""
+        for match in _DIRECTION_MARK.finditer(line):
+            self.add("ZH004", number, match.start() + 1,
+                     f"有改变文字方向的控制字符（U+{ord(match.group(0)):04X}）：页面上显示的文字会和实际写的不一样",
+                     "请删除这个看不见的字符：删掉它前后的字，再重新输入")
 
     def wiki_links(self, masked: str, number: int) -> None:
         for match in _WIKI_LINK.finditer(masked):

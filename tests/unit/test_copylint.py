@@ -89,3 +89,11 @@ def test_contributing_lists_every_rule_as_the_code_has_it():
             rows[cells[0].strip("`")] = (cells[2], cells[3])
     assert rows == {code: ("警告" if rule.warning else "错误", "是" if rule.fixable else "否")
                     for code, rule in copylint.RULES.items()}
+
+
+def test_direction_controls_are_errors_wherever_they_stand():
+    # Shown as “已销号 派驻组”, stored as an override and 号销已: a reviewer cannot see it.
+    assert codes("验收：\u202e号销已\u202c 派驻组") == [(1, 4, "ZH004"), (1, 8, "ZH004")]
+    assert codes("```\nx = 1 \u2066# 注释\n```") == [(2, 7, "ZH004")]  # in code too
+    assert codes("---\nowner: 甲\u200f乙\n---\n正文。") == [(2, 9, "ZH004")]
+    assert codes("验收：已销号 派驻组") == []  # control: the same words without them
