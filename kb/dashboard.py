@@ -11,16 +11,15 @@ from __future__ import annotations
 import html
 
 from . import model
-from .index import ContentIndex
-from .ledger import named
-from .markup import link, md_text
+from .index import ContentIndex, relative_link
+from .ledger import LEDGER_PAGE
+from .markup import link, md_text, named
 from .rectification import NO_CATEGORY, NO_UNIT, STATUS_CLASS, STATUS_ORDER, Tally, dashboard
 
 # Narrow enough to stay legible when a phone scales it to its width (about 0.7×). Each row is a
 # line of text (the label at the left, its figures right-aligned) above a bar as wide as the
 # chart, so no figure ever runs past the edge, however long the bar.
 WIDTH = 480
-BAR_WIDTH = WIDTH
 ROW_HEIGHT = 46
 BAR_HEIGHT = 16
 FONT_SIZE = 15
@@ -77,7 +76,7 @@ def bar_chart(chart_id: str, title: str, tallies: list[Tally]) -> str:
             count = tally.statuses[status]
             if not count:
                 continue
-            width = BAR_WIDTH * count / largest
+            width = WIDTH * count / largest
             parts.append(
                 f'<rect class="kb-chart__bar kb-status--{STATUS_CLASS[status]}" x="{offset:.1f}" y="{bar_top}" '
                 f'width="{width:.1f}" height="{BAR_HEIGHT}"><title>{esc(tally.label)}：{esc(status)} {count} 项</title></rect>')
@@ -104,12 +103,6 @@ def dashboard_page(index: ContentIndex, from_path: str, today: str, place_chart)
     total = data.total
     if not total.total:
         return "暂无整改措施。"
-    problems = index.of_type("problem")
-    problems_done = sum(
-        1 for p in problems
-        if (measures := index.referring(p, "measure", "problems"))
-        and all(m.get("status") in model.STATUSES_DONE for m in measures)
-    )
     unknown = total.statuses[model.STATUS_UNKNOWN]
     lines = [
         f"统计截至 {today}（构建日期；逾期按这一天计算）。完成指{'、'.join(model.STATUSES_DONE)}。", "",
@@ -118,12 +111,12 @@ def dashboard_page(index: ContentIndex, from_path: str, today: str, place_chart)
         f"- **{total.done}** 项已完成（{total.percent_done}%）",
         f"- **{total.statuses['整改中']}** 项整改中",
         f"- **{total.overdue}** 项逾期",
-        f"- **{problems_done} / {len(problems)}** 个问题的措施全部完成",
+        f"- **{data.problems_done} / {data.problems}** 个问题的措施全部完成",
         "", "</div>", "",
     ]
     if unknown:
         lines += [f"其中 {unknown} 项尚未填写整改状态（显示为“{model.STATUS_UNKNOWN}”）：报告没有载明，"
-                  "由各单位在[整改台账](ledger.md)中补充。", ""]
+                  f"由各单位在[整改台账]({relative_link(from_path, LEDGER_PAGE)})中补充。", ""]
     sections = [
         ("按整改状态", "范围", [total], "status"),
         ("按督导轮次", "督导轮次", data.by_round, "round"),

@@ -1,7 +1,7 @@
 """Exports for download: CSV, XLSX and JSON, rendered from the same index as the pages.
 
-Only what the index holds for the build's audience is exported (internal evidence of a
-public measure included: left out), and nothing that the report does not give: the ledger's
+Only what the index holds for the build's audience is exported (internal evidence on a public
+measure is left out of public exports), and nothing that the report does not give: the ledger's
 owner, deadline and status cells are blank until an editor records them, ready to be filled
 in and read back by scripts/import_ledger.py.
 """
@@ -124,7 +124,8 @@ def _validations(sheet, rows: int) -> None:
 INSTRUCTIONS = (
     ("怎样填写", ""),
     ("1", "在“整改台账”表中填写黄色表头的列：责任单位、责任人、完成时限、整改状态、验收人、验收日期。"),
-    ("2", "整改状态从下拉列表中选择；日期写成 2026-12-31。其他列由知识库生成，改了也不会读回。"),
+    ("2", "整改状态从下拉列表中选择；日期写成 2026-12-31。其他列由知识库生成，改了也不会读回；"
+          "其中“整改措施”“措施引用编号”“问题引用编号”三列读回时用来核对每一行，不要修改，也不要单独对某一列排序。"),
     ("3", "同一项措施出现在几行（对应几个问题）时，各行填写的内容要一致；只填其中一行也可以。"),
     ("4", "“措施引用编号”一列不要修改、不要删除：读回时靠它找到对应的措施页面。"),
     ("5", "填好后交给知识库编辑，运行 python scripts/import_ledger.py 文件名.xlsx 读回；有错的单元格会逐个列出。"),

@@ -6,16 +6,15 @@ its validations from them, and scripts/import_ledger.py reads a filled-in sheet 
 from __future__ import annotations
 
 from dataclasses import dataclass
-import re
 
 from . import model
 from .index import ContentIndex, relative_link
-from .markdown_text import bullet_points
-from .markup import link, md_text, short_label, table_cell
+from .markdown_text import bullet_points, plain_text
+from .markup import link, md_text, named, short_label, table_cell
+from .progress import status_badge
 from .rectification import (
     NO_REPORT,
     NO_UNIT,
-    STATUS_CLASS,
     STATUS_ORDER,
     LedgerGroup,
     LedgerRow,
@@ -40,11 +39,16 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
+# The columns the import reads to find a row's measure and to check that the row is whole.
+MEASURE_ID_COLUMN = "措施引用编号（请勿修改）"
+PROBLEM_ID_COLUMN = "问题引用编号"
+MEASURE_NAME_COLUMN = "整改措施"
+
 LEDGER_COLUMNS = (
     Column("序号", 6),
     Column("督导报告", 16),
     Column("问题", 30),
-    Column("整改措施", 30),
+    Column(MEASURE_NAME_COLUMN, 30),
     Column("工作要求", 60),
     Column("对应关系", 20),
     Column("责任单位", 16, "owner_unit"),
@@ -55,48 +59,16 @@ LEDGER_COLUMNS = (
     Column("验收人", 12, "verified_by"),
     Column("验收日期", 12, "verified_on", "date"),
     # Last and marked: the import finds the measure by it; people read the names before it.
-    Column("措施引用编号（请勿修改）", 14),
-    Column("问题引用编号", 14),
+    Column(MEASURE_ID_COLUMN, 14),
+    Column(PROBLEM_ID_COLUMN, 14),
 )
-MEASURE_ID_COLUMN = "措施引用编号（请勿修改）"
 EDITABLE_COLUMNS = tuple(c for c in LEDGER_COLUMNS if c.field)
-
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
-_TAG = re.compile(r"<[^>]+>")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
-
-
-def plain_text(markdown: str) -> str:
-    """Inline Markdown as the text a reader sees, for spreadsheet cells: link texts without
-    their targets, no emphasis marks or tags. (A regular expression, not a Markdown
-    conversion per cell: sections are the editors' plain bullet points, and this runs for
-    every row of every build.)"""
-    # Escaped punctuation (\*) is text: set aside first so that no rule below reads it as markup.
-    escaped: list[str] = []
-
-    def set_aside(match: re.Match) -> str:
-        escaped.append(match.group(1))
-        return f"\uE000{len(escaped) - 1}\uE001"
-
-    text = _ESCAPE.sub(set_aside, markdown.replace("\uE000", "").replace("\uE001", ""))
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    return re.sub("\uE000(\\d+)\uE001", lambda m: escaped[int(m.group(1))], text).strip()
-
 
 def requirements_text(measure: model.Item) -> str:
     points = bullet_points(measure.sections.get(model.SECTION_REQUIREMENTS, ""))
     if len(points) == 1:
         return plain_text(points[0])
     return "\n".join(f"{n}. {plain_text(p)}" for n, p in enumerate(points, start=1))
-
-
-def named(index: ContentIndex, item: model.Item) -> str:
-    """问题一：标题 for numbered items, the title for the others: what a reader calls it."""
-    label = short_label(index, item)
-    return f"{label}：{item.title}" if label != item.title else item.title
 
 
 def ledger_rows(index: ContentIndex, today: str) -> list[list[str]]:
@@ -140,8 +112,8 @@ LEDGER_CLASS = "kb-ledger"
 PAGE_COLUMNS = ("序号", "问题", "整改措施", "工作要求", "责任单位 / 责任人", "整改状态 / 完成时限")
 
 
-def _status_cell(state) -> str:
-    status = f'<span class="kb-status kb-status--{STATUS_CLASS[state.status]}">{state.status}</span>'
+def _status_cell(state: MeasureState) -> str:
+    status = status_badge(state)
     if state.overdue:
         status += ' <strong class="kb-overdue">逾期</strong>'
     status += f"<br>时限 {state.deadline or model.STATUS_UNKNOWN}"
@@ -204,10 +176,10 @@ def ledger_parts(index: ContentIndex, today: str) -> list[LedgerPart]:
     parts = []
     for group in groups:
         chunks = [group.rows[n:n + LEDGER_ROWS_PER_PAGE] for n in range(0, len(group.rows), LEDGER_ROWS_PER_PAGE)]
-        # The group of problems without a report gets a name no ID can take (IDs begin with a letter).
-        name = group.report.id if group.report else "0-no-report"
         for number, chunk in enumerate(chunks, start=1):
-            path = f"{LEDGER_PARTS_FOLDER}/{name}{'' if number == 1 else f'-{number}'}.md"
+            # Later parts go in a folder of the report's name: an ID has no "/", so no report's
+            # first part can take the path of another's second (report-01-2 is a valid ID).
+            path = f"{LEDGER_PARTS_FOLDER}/{group.slug}" + (".md" if number == 1 else f"/{number}.md")
             parts.append(LedgerPart(path, group, tuple(chunk), number, len(chunks)))
     return parts
 

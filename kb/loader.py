@@ -439,6 +439,10 @@ def _check_line(fspec: model.FieldSpec, value, page: Page, content: Content) -> 
     if fspec.max_chars and len(text) > fspec.max_chars:
         _err(content, page, line, f"{fspec.name}（{fspec.label}）不能超过 {fspec.max_chars} 个字", "请写简称")
         return None
+    if fspec.blank_when_unknown and text == model.STATUS_UNKNOWN:
+        _err(content, page, line, f"{fspec.name}（{fspec.label}）不用写“{model.STATUS_UNKNOWN}”",
+             f"还不知道时删去这一行，网站会显示“{model.STATUS_UNKNOWN}”")
+        return None
     if any(marker in text for marker in TEMPLATE_MARKERS):
         hint = "front matter 不经过模板渲染；需要显示这些符号时请改用全角符号"
         if fspec.name not in ("id", "title", "type"):
@@ -735,7 +739,7 @@ def _check_repeats(content: Content) -> None:
             elif earlier >= own:
                 content.errors.append(ContentError(
                     item.path, relation.line, f"repeats 只能写更早一轮督导中的问题：{target.id} 属于 {earlier}，不在本问题的 {own} 之前",
-                    "问题反弹写在后一轮的问题页面上，指向前一轮的问题"))
+                    "报告的先后按编号判断（report-01 早于 report-02）；问题反弹写在后一轮的问题页面上，指向前一轮的问题"))
 
 
 def _key_for_type(type_name: str) -> str:

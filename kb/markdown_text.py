@@ -152,3 +152,28 @@ def bullet_points(markdown: str) -> list[str]:
     if bullets:
         return bullets
     return [p.strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
+
+
+_INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
+_TAG = re.compile(r"<[^>]+>")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+
+
+def plain_text(markdown: str) -> str:
+    """Inline Markdown as the text a reader sees, for spreadsheet cells: link texts without
+    their targets, no emphasis marks or tags. (A regular expression, not a Markdown
+    conversion per cell: sections are the editors' plain bullet points, and this runs for
+    every row of every build.)"""
+    # Escaped punctuation (\*) is text: set aside first so that no rule below reads it as markup.
+    escaped: list[str] = []
+
+    def set_aside(match: re.Match) -> str:
+        escaped.append(match.group(1))
+        return f"\uE000{len(escaped) - 1}\uE001"
+
+    text = _ESCAPE.sub(set_aside, markdown.replace("\uE000", "").replace("\uE001", ""))
+    text = _INLINE_LINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return re.sub("\uE000(\\d+)\uE001", lambda m: escaped[int(m.group(1))], text).strip()

@@ -32,6 +32,12 @@ def short_label(index: ContentIndex, item: model.Item) -> str:
     return f"{prefix}{ordinal(index.positions[item.id])}" if prefix else item.title
 
 
+def named(index: ContentIndex, item: model.Item) -> str:
+    """问题一：标题 for numbered items, the title for the others: what a reader calls it."""
+    label = short_label(index, item)
+    return f"{label}：{item.title}" if label != item.title else item.title
+
+
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 

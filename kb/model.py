@@ -99,6 +99,9 @@ class FieldSpec:
     max_items: int = 0
     # The keys of each entry of a "list[record]" field (a milestone, a piece of evidence).
     record: tuple[RecordField, ...] = ()
+    # Left out when not known, never written as the word the site shows then (STATUS_UNKNOWN):
+    # a unit called 待明确 would count as recorded and merge with the measures that have none.
+    blank_when_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,6 @@ STATUS_UNKNOWN = "待明确"
 STATUSES_DONE = ("已整改", "已销号", "长期坚持")
 # Values of an earlier version of the list, with the value that replaced them (for the hint).
 FORMER_STATUSES = {"未开始": "待整改", "已完成": "已整改"}
-OVERDUE_LABEL = "逾期"
 # Units and people are names: a bound keeps the ledger's columns and the charts' labels readable.
 OWNER_MAX_CHARS = 50
 
@@ -262,8 +264,8 @@ TYPES: dict[str, TypeSpec] = {
                 FieldSpec("status", "choice", choices=RECTIFICATION_STATUSES, label="整改状态",
                           hint="整改状态（可选，按实际进展填写；报告没有写明的不要填）：" + "、".join(RECTIFICATION_STATUSES) + "。",
                           example="整改中"),
-                FieldSpec("owner_unit", "line", max_chars=OWNER_MAX_CHARS, label="责任单位", hint="责任单位（可选）。", example="局办公室"),
-                FieldSpec("owner", "line", max_chars=OWNER_MAX_CHARS, label="责任人", hint="责任人或岗位（可选）。", example="分管副局长"),
+                FieldSpec("owner_unit", "line", max_chars=OWNER_MAX_CHARS, blank_when_unknown=True, label="责任单位", hint="责任单位（可选）。", example="局办公室"),
+                FieldSpec("owner", "line", max_chars=OWNER_MAX_CHARS, blank_when_unknown=True, label="责任人", hint="责任人或岗位（可选）。", example="分管副局长"),
                 FieldSpec("deadline", "date", label="完成时限", hint="完成时限（可选），格式 2026-12-31；过期未完成的显示为逾期。",
                           example="2026-12-31"),
                 FieldSpec("milestones", "list[record]", label="阶段目标", record=MILESTONE_FIELDS,
@@ -273,7 +275,7 @@ TYPES: dict[str, TypeSpec] = {
                           hint="佐证材料（可选）：每项写 title（名称），可加 url（网址）、date（日期）；"
                                "仅限内部查看的加 audience: internal，公开版不显示。",
                           example="\n  - title: 专题学习会议纪要\n    date: 2026-12-10\n    audience: internal"),
-                FieldSpec("verified_by", "line", max_chars=OWNER_MAX_CHARS, label="验收人", hint="验收（销号）人或部门（可选）。", example="派驻纪检监察组"),
+                FieldSpec("verified_by", "line", max_chars=OWNER_MAX_CHARS, blank_when_unknown=True, label="验收人", hint="验收（销号）人或部门（可选）。", example="派驻纪检监察组"),
                 FieldSpec("verified_on", "date", label="验收日期", hint="验收（销号）日期（可选）。", example="2026-12-31"),
             ),
             section_specs=(SectionSpec(SECTION_REQUIREMENTS, "按报告原文逐条列出工作要求，" + _POINTS, bulleted=True),),

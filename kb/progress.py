@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from . import model
 from .index import ContentIndex
-from .ledger import named
-from .markup import link, md_text
-from .rectification import STATUS_CLASS, measure_state, recurrence
+from .markup import link, md_text, named
+from .rectification import STATUS_CLASS, MeasureState, measure_state, recurrence
+
+
+def status_badge(state: MeasureState) -> str:
+    """The status as text beside a bar of its colour (docs/assets/rectification.css)."""
+    return f'<span class="kb-status kb-status--{STATUS_CLASS[state.status]}">{state.status}</span>'
 
 
 def measure_block(index: ContentIndex, measure: model.Item, today: str) -> str:
     state = measure_state(index, measure, today)
-    status = f'<span class="kb-status kb-status--{STATUS_CLASS[state.status]}">{state.status}</span>'
+    status = status_badge(state)
     if state.overdue:
         status += f' <strong class="kb-overdue">逾期</strong>（完成时限 {state.deadline}，统计至 {today}）'
     if not state.recorded:

@@ -58,10 +58,6 @@ class MeasureState:
         return any((self.known, self.owner_unit, self.owner, self.deadline, self.milestones,
                     self.evidence, self.verified_by, self.verified_on))
 
-    @property
-    def status_label(self) -> str:
-        return f"{self.status}（{model.OVERDUE_LABEL}）" if self.overdue else self.status
-
 
 def measure_state(index: ContentIndex, measure: model.Item, today: str) -> MeasureState:
     status = measure.get("status") or model.STATUS_UNKNOWN
@@ -100,8 +96,14 @@ class LedgerGroup:
         return self.report.title if self.report else NO_REPORT
 
     @property
+    def slug(self) -> str:
+        """The group's name in addresses: the report's ID, or for problems without a report
+        a name no ID can take (IDs begin with a letter)."""
+        return self.report.id if self.report else "0-no-report"
+
+    @property
     def anchor(self) -> str:
-        return f"ledger-{self.report.id}" if self.report else "ledger-0-no-report"  # no ID begins with a digit
+        return f"ledger-{self.slug}"
 
 
 def report_of(index: ContentIndex, item: model.Item) -> model.Item | None:
@@ -183,6 +185,8 @@ class Dashboard:
     by_unit: list[Tally]
     by_category: list[Tally]
     recurring: list[tuple[model.Item, tuple[model.Item, ...]]]  # later problem, the earlier ones
+    problems_done: int  # problems in the ledger whose measures are all done
+    problems: int  # problems in the ledger (with at least one measure)
 
 
 def dashboard(index: ContentIndex, today: str) -> Dashboard:
@@ -195,13 +199,14 @@ def dashboard(index: ContentIndex, today: str) -> Dashboard:
     for report in index.of_type("report"):  # rounds in the reports' order
         rounds.setdefault(round_label(index, report), Tally(round_label(index, report)))
     states: dict[str, MeasureState] = {}
-    for group in ledger_groups(index, today):
+    counted: set[tuple[str, str]] = set()  # (round, measure): two reports may share a round
+    groups = ledger_groups(index, today)
+    for group in groups:
         label = round_label(index, group.report)
         tally = rounds.setdefault(label, Tally(label))
-        counted: set[str] = set()
         for row in group.rows:
-            if row.measure.id not in counted:
-                counted.add(row.measure.id)
+            if (label, row.measure.id) not in counted:
+                counted.add((label, row.measure.id))
                 tally.add(row.state)
             states.setdefault(row.measure.id, row.state)
     units: dict[str, Tally] = {}
@@ -213,6 +218,12 @@ def dashboard(index: ContentIndex, today: str) -> Dashboard:
         for tag in state.measure.tags or [NO_CATEGORY]:
             categories.setdefault(tag, Tally(tag)).add(state)
     recurring = [(p, r.earlier) for p in index.of_type("problem") if (r := recurrence(index, p)).earlier]
+    rows_by_problem: dict[str, list[LedgerRow]] = {}
+    for group in groups:
+        for row in group.rows:
+            rows_by_problem.setdefault(row.problem.id, []).append(row)
+    problems_done = sum(1 for rows in rows_by_problem.values() if all(row.state.done for row in rows))
     by_unit = sorted(units.values(), key=lambda t: (t.label == NO_UNIT, -t.total, natural_order(t.label)))
     by_category = sorted(categories.values(), key=lambda t: (t.label == NO_CATEGORY, -t.total, t.label))
-    return Dashboard(total, [t for t in rounds.values() if t.total], by_unit, by_category, recurring)
+    return Dashboard(total, [t for t in rounds.values() if t.total], by_unit, by_category, recurring,
+                     problems_done, len(rows_by_problem))

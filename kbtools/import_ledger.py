@@ -20,7 +20,7 @@ import unicodedata
 import zipfile
 
 from kb import model
-from kb.ledger import EDITABLE_COLUMNS, LEDGER_SHEET, MEASURE_ID_COLUMN, Column
+from kb.ledger import EDITABLE_COLUMNS, LEDGER_SHEET, MEASURE_ID_COLUMN, MEASURE_NAME_COLUMN, PROBLEM_ID_COLUMN, Column
 from kb.loader import TEMPLATE_MARKERS
 
 from .frontmatter_edit import EditError, set_keys
@@ -28,7 +28,9 @@ from .project import load_project, setup_logging, validate
 
 log = logging.getLogger("kb.scripts")
 
-MAX_TEXT = 100
+MAX_TEXT = 100  # for a text column whose field declares no bound of its own
+# The bounds of the fields the columns write: a cell the page would refuse is refused at the cell.
+_MEASURE_FIELDS = model.field_specs(model.TYPES["measure"])
 # Dates as people type them in a cell formatted as text.
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -55,15 +57,13 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad\u2
 # A spreadsheet too large for a ledger (a zip bomb unpacks to gigabytes): refused before reading.
 MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 200_000_000
-PROBLEM_ID_COLUMN = "问题引用编号"
-MEASURE_NAME_COLUMN = "整改措施"
 
 
 def _cell_value(column: Column, cell, where: str, errors: list[CellError]):
     """The value a filled-in cell stands for, or None for an empty cell or an error."""
     raw = cell.value
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", model.STATUS_UNKNOWN)):
+        return None  # empty, or what the site shows for empty: no change
     if cell.data_type == "e":  # #N/A, #REF! …: Excel's own error values
         errors.append(CellError(where, f"{column.header}单元格中是 Excel 的错误值“{raw}”，请改成要填写的内容"))
         return None
@@ -91,8 +91,6 @@ def _cell_value(column: Column, cell, where: str, errors: list[CellError]):
         errors.append(CellError(where, f"{column.header}中有看不见的字符（零宽空格、方向控制符或分隔符，多从网页复制而来），请删去后重新输入"))
         return None
     if column.kind == "choice":
-        if text == model.STATUS_UNKNOWN:
-            return None  # what the site shows for a blank: no change
         if text not in column.choices:
             former = model.FORMER_STATUSES.get(text)
             hint = f"“{text}”已改称“{former}”" if former else "请从下拉列表中选择"
@@ -103,8 +101,8 @@ def _cell_value(column: Column, cell, where: str, errors: list[CellError]):
         errors.append(CellError(where, f"{column.header}只能写一行，请删去单元格中的换行"))
     elif any(marker in text for marker in TEMPLATE_MARKERS):
         errors.append(CellError(where, f"{column.header}中不能出现 {{{{、{{% 或 {{#"))
-    elif len(text) > MAX_TEXT:
-        errors.append(CellError(where, f"{column.header}最多 {MAX_TEXT} 个字，请写单位或岗位的简称"))
+    elif len(text) > (limit := _MEASURE_FIELDS[column.field].max_chars or MAX_TEXT):
+        errors.append(CellError(where, f"{column.header}最多 {limit} 个字，请写单位或岗位的简称"))
     else:
         return text
     return None

@@ -147,7 +147,7 @@ def test_xlsx_is_ready_to_fill_in(after):
     sheet = book["整改台账"]
     headers = [c.value for c in sheet[1]]
     assert headers == [c.header for c in LEDGER_COLUMNS]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{get_column_letter(len(LEDGER_COLUMNS))}5"
     letter = {c.header: get_column_letter(n) for n, c in enumerate(LEDGER_COLUMNS, start=1)}
     rules = {str(rule.sqref): rule for rule in sheet.data_validations.dataValidation}
     status = rules[f"{letter['整改状态']}2:{letter['整改状态']}5"]
@@ -326,21 +326,22 @@ def test_a_large_ledger_splits_per_report_with_links_between_the_parts(tmp_path)
     result = run_mkdocs(make_project(tmp_path / "project", _large_ledger_docs(first, 5)),
                         env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)})
     assert result.ok, result.output  # --strict: every link between the parts resolves
-    parts = {p.parent.name: p for p in (result.site / "measures" / "ledger").glob("*/index.html")}
-    assert set(parts) == {"report-01", "report-01-2", "report-02"}
+    folder = result.site / "measures" / "ledger"
+    parts = {p.parent.relative_to(folder).as_posix(): p for p in folder.glob("**/index.html") if p.parent != folder}
+    assert set(parts) == {"report-01", "report-01/2", "report-02"}
     sizes = {name: path.stat().st_size for name, path in parts.items()}
     assert max(sizes.values()) < 150_000, sizes
     overview = text_of(result.html("measures/ledger/index.html"))
     assert "台账较长，按督导报告分页" in overview and "测试督导调研报告（另见 第 2 部分）" in overview
-    second = text_of(result.html("measures/ledger/report-01-2/index.html"))
+    second = text_of(result.html("measures/ledger/report-01/2/index.html"))
     assert "整改台账：测试督导调研报告（第 2/2 部分）" in second
     # Numbering goes on from the first part; the neighbours and the overview are linked.
     assert f" {LEDGER_ROWS_PER_PAGE + 1} 问题" in second and " 1 问题一" not in second
     assert "← 整改台账：测试督导调研报告（第 1/2 部分）" in second and "整改台账：第二轮测试督导报告 →" in second
-    assert '<a href="../">整改台账总览</a>' in result.html("measures/ledger/report-01-2/index.html")
+    assert '<a href="../../">整改台账总览</a>' in result.html("measures/ledger/report-01/2/index.html")
     # Control: a ledger that fits is one page, with no parts.
     small = run_mkdocs(make_project(tmp_path / "small", ROUND_DOCS), env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)})
-    assert small.ok and not list((small.site / "measures" / "ledger").glob("*/index.html"))
+    assert small.ok and list((small.site / "measures" / "ledger").glob("**/index.html")) == [small.site / "measures" / "ledger" / "index.html"]
 
 
 def _swap_ids(sheet, cell, ref):
@@ -395,6 +396,16 @@ def test_import_refuses_what_a_clerk_did_to_the_sheet(filled, mutate, message):
     result = _import(project, book)
     assert result.returncode == 1 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and snapshot(project / "docs") == before
+
+
+def test_import_checks_a_cell_against_the_field_it_fills(filled):
+    project, book, cell, ref = filled
+    cell("measure-03", "problem-01", "责任单位").value = "局" * 51  # the page allows 50
+    cell("measure-01", "problem-01", "责任人").value = "待明确"  # what the site shows for none: no change
+    result = _import(project, book)
+    assert result.returncode == 1
+    assert f"{ref('measure-03', 'problem-01', '责任单位')}：责任单位最多 50 个字" in result.stderr
+    assert ref("measure-01", "problem-01", "责任人") not in result.stderr
 
 
 def test_import_reads_headers_a_clerk_annotated(filled):

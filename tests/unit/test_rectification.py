@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from kb import model
-from kb.ledger import plain_text
+from kb.markdown_text import plain_text
 from kb.rectification import dashboard, ledger_groups, measure_state
 from kbtools.frontmatter_edit import EditError, set_keys
 from tests.support.project import load_kb, write_docs
@@ -126,3 +126,18 @@ def test_set_keys_handles_what_editors_write():
     for broken in ('---\nsource: "不闭合\n---\n', "---\nowner: 甲\nowner: 乙\n---\n", "---\n- 列表\n---\n"):
         with pytest.raises(EditError):
             set_keys(broken, {"owner": "丙"})
+
+
+def test_a_measure_counts_once_in_a_round_that_two_reports_share(tmp_path):
+    docs = dict(ROUND_DOCS)
+    docs["reports/report-02.md"] = docs["reports/report-02.md"].replace("round: 第二轮", "round: 第一轮")
+    docs["measures/measure-02.md"] = docs["measures/measure-02.md"].replace("problems: [problem-02, problem-03]",
+                                                                            "problems: [problem-01, problem-02]")
+    shared = load_kb(write_docs(tmp_path / "docs", docs))
+    data = dashboard(shared.index, "2026-07-01")
+    assert [(t.label, t.total, t.done) for t in data.by_round] == [("第一轮", 3, 1)]
+    assert (data.total.total, data.problems_done, data.problems) == (3, 1, 2)  # problem-03 has no measure now
+    # Control: in their own rounds, measure-02 counts in 第二轮 and problem-02 is done.
+    data = dashboard(load_kb(write_docs(tmp_path / "own", dict(ROUND_DOCS))).index, "2026-07-01")
+    assert [(t.label, t.total) for t in data.by_round] == [("第一轮", 2), ("第二轮", 1)]
+    assert (data.problems_done, data.problems) == (2, 3)
