@@ -92,7 +92,7 @@ def ledger_rows(index: ContentIndex, today: str) -> list[list[str]]:
 
 
 def problem_rows(index: ContentIndex) -> list[list[str]]:
-    rows = [["序号", "问题", "主要表现", "原因分析", "整改措施", "来源", "问题引用编号"]]
+    rows = [["序号", "问题", "主要表现", "原因分析", "整改措施", "来源", PROBLEM_ID_COLUMN]]
     for number, problem in enumerate(index.of_type("problem"), start=1):
         measures = index.referring(problem, "measure", "problems")
         rows.append([
