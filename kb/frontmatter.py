@@ -11,6 +11,7 @@ import re
 import yaml
 
 from .errors import ContentError
+from .memo import BytesMemo
 
 MAX_PAGE_BYTES = 1_000_000
 FENCE = "---"
@@ -331,28 +332,20 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
     return "front matter 写法见 CONTRIBUTING.md；不熟悉 YAML 时可用 python scripts/new.py 生成模板"
 
 
-# Pages read before in this process, by name and bytes: under `mkdocs serve` a rebuild
-# after one page changed reads that page again and takes the others from here. Nothing
-# changes a SourcePage after it is read. Bounded by the bytes it holds (every saved
-# version of a page is a new entry), so that a long session cannot grow it.
-_READ: dict[tuple[str, bytes], SourcePage | ContentError] = {}
-_READ_LIMIT_BYTES = 64 * 1024 * 1024
-_read_bytes = 0
+# Pages read before in this process, by name and bytes (kb/memo.py). Nothing changes a
+# SourcePage after it is read; a page with a mistake is remembered with its error.
+_READ: BytesMemo[SourcePage | ContentError] = BytesMemo()
+
+
+def _read_or_error(data: bytes, path: str) -> SourcePage | ContentError:
+    try:
+        return _read_page(data, path)
+    except ContentError as error:
+        return error
 
 
 def read_page(data: bytes, path: str) -> SourcePage:
-    global _read_bytes
-    key = (path, data)
-    if key not in _READ:
-        if _read_bytes + len(data) > _READ_LIMIT_BYTES:
-            _READ.clear()
-            _read_bytes = 0
-        _read_bytes += len(data)
-        try:
-            _READ[key] = _read_page(data, path)
-        except ContentError as error:
-            _READ[key] = error
-    result = _READ[key]
+    result = _READ.get((path, data), len(data), lambda: _read_or_error(data, path))
     if isinstance(result, ContentError):
         raise result
     return result

@@ -18,6 +18,7 @@ from .errors import ContentError
 from .frontmatter import SourcePage, decode_source, read_page
 from .markdown_text import fenced_lines, headings
 from .markdown_text import sections as markdown_sections
+from .memo import BytesMemo
 
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._/\-]+$")
@@ -132,25 +133,19 @@ def _lint(content: Content, rel: str, data: bytes, source: SourcePage | None, pa
 # Lint results of pages read before in this process, by name, bytes and what decides the
 # findings: under `mkdocs serve` a rebuild lints only the pages that changed. Bounded like
 # the front matter cache (kb/frontmatter.py).
-_LINTED: dict[tuple, list[copylint.Finding]] = {}
-_LINTED_LIMIT_BYTES = 64 * 1024 * 1024
-_linted_bytes = 0
+# A page's findings by its bytes (kb/memo.py): a serve rebuild lints only the pages that changed.
+_LINTED: BytesMemo[list[copylint.Finding]] = BytesMemo()
 
 
 def _linted(rel: str, data: bytes, typed: bool, text_keys: frozenset[str], record: str) -> list[copylint.Finding]:
-    global _linted_bytes
-    key = (rel, data, typed, text_keys, record)
-    if key not in _LINTED:
-        if _linted_bytes + len(data) > _LINTED_LIMIT_BYTES:
-            _LINTED.clear()
-            _linted_bytes = 0
-        _linted_bytes += len(data)
+    def lint() -> list[copylint.Finding]:
         try:
             text = decode_source(data, rel)
         except ContentError:
-            text = None  # not text at all: the reading error says so
-        _LINTED[key] = [] if text is None else copylint.lint_page(rel, text, typed=typed, text_keys=text_keys, record=record)
-    return _LINTED[key]
+            return []  # not text at all: the reading error says so
+        return copylint.lint_page(rel, text, typed=typed, text_keys=text_keys, record=record)
+
+    return _LINTED.get((rel, data, typed, text_keys, record), len(data), lint)
 
 
 def _text_keys(spec: model.TypeSpec | None) -> frozenset[str]:

@@ -10,6 +10,7 @@ import yaml
 
 from kb import frontmatter
 from kb.errors import ContentError
+from kb.memo import BytesMemo
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "cases"
@@ -75,9 +76,7 @@ def test_libyaml_and_pure_python_read_every_front_matter_alike(monkeypatch):
 def test_pages_read_again_come_from_memory_which_stays_bounded(monkeypatch):
     """Under `mkdocs serve` every saved version of a page is remembered; the memory is
     emptied before it passes its limit, and a changed page is always read afresh."""
-    monkeypatch.setattr(frontmatter, "_READ", {})
-    monkeypatch.setattr(frontmatter, "_read_bytes", 0)
-    monkeypatch.setattr(frontmatter, "_READ_LIMIT_BYTES", 200)
+    monkeypatch.setattr(frontmatter, "_READ", BytesMemo(limit_bytes=200))
     page = "---\ntitle: 甲\n---\n正文\n".encode()
     first = frontmatter.read_page(page, "a.md")
     assert frontmatter.read_page(page, "a.md") is first  # the same bytes: from memory
@@ -85,7 +84,7 @@ def test_pages_read_again_come_from_memory_which_stays_bounded(monkeypatch):
     assert changed.meta == {"title": "乙"}
     for n in range(20):
         frontmatter.read_page(page + b"x" * n, "a.md")
-    assert frontmatter._read_bytes <= 200 and len(frontmatter._READ) < 20
+    assert frontmatter._READ.held_bytes <= 200 and len(frontmatter._READ.entries) < 20
     # A page with a mistake is refused again from memory, with the same message.
     bad = b"---\ntitle: [\n---\n"
     with pytest.raises(ContentError) as once:
