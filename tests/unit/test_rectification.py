@@ -141,3 +141,18 @@ def test_a_measure_counts_once_in_a_round_that_two_reports_share(tmp_path):
     data = dashboard(load_kb(write_docs(tmp_path / "own", dict(ROUND_DOCS))).index, "2026-07-01")
     assert [(t.label, t.total) for t in data.by_round] == [("第一轮", 2), ("第二轮", 1)]
     assert (data.problems_done, data.problems) == (2, 3)
+
+
+def test_chart_slots_take_only_their_own_tokens():
+    from kb.site import ChartSlots
+
+    slots = ChartSlots()
+    token = slots.place("measures/progress.md", "<svg>图</svg>")
+    forged = "KBCHART0123456789abcdefN0"  # what a page could write: not this build's secret
+    page = f"<p>{token}</p><p>{forged}</p>"
+    assert slots.insert("measures/progress.md", page) == f'<figure class="kb-chart"><svg>图</svg></figure><p>{forged}</p>'
+    # A chart goes into the page that drew it, once: another page with the token gets nothing.
+    other = ChartSlots()
+    other_token = other.place("a.md", "<svg>甲</svg>")
+    assert other.insert("b.md", f"<p>{other_token}</p>") == f"<p>{other_token}</p>"
+    assert other.insert("a.md", f"<p>{other_token}</p>") == '<figure class="kb-chart"><svg>甲</svg></figure>'
