@@ -51,8 +51,11 @@ class Glossary:
             term = self.by_surface[match.group(0)]
             if term.target in done or term.target == own_target:
                 return match.group(0)
+            url = href_for(term.target)
+            if url is None:  # the term's page is not in this site
+                return match.group(0)
             done.add(term.target)
-            href = html.escape(href_for(term.target), quote=True)
+            href = html.escape(url, quote=True)
             title = html.escape(term.definition, quote=True)
             return f'<a class="kb-term" href="{href}" title="{title}">{match.group(0)}</a>'
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from . import model
 from .index import ContentIndex
-from .markup import link, md_text, named
+from .markup import html_link, named, text
 from .rectification import STATUS_CLASS, MeasureState, measure_state, recurrence
+from .slots import Href
 
 
 def status_badge(state: MeasureState) -> str:
@@ -14,45 +15,54 @@ def status_badge(state: MeasureState) -> str:
 
 
 def measure_block(index: ContentIndex, measure: model.Item, today: str) -> str:
+    """HTML (kb/slots.py): the measure's status, owner, deadline, milestones, evidence, sign-off."""
     state = measure_state(index, measure, today)
     status = status_badge(state)
     if state.overdue:
-        status += f' <strong class="kb-overdue">逾期</strong>（完成时限 {state.deadline}，统计至 {today}）'
+        status += f' <strong class="kb-overdue">逾期</strong>（完成时限 {text(state.deadline)}，统计至 {text(today)}）'
     if not state.recorded:
-        return (f'<div class="kb-progress" markdown>\n\n**整改状态** {status}：报告没有载明责任单位、完成时限和整改进展，'
-                "由责任单位按实际情况补充。\n\n</div>\n")
-    facts = [f"**整改状态** {status}"]
+        return (f'<div class="kb-progress">\n<p><strong>整改状态</strong> {status}：报告没有载明责任单位、完成时限和整改进展，'
+                "由责任单位按实际情况补充。</p>\n</div>")
+    facts = [f"<strong>整改状态</strong> {status}"]
     for label, value in (("责任单位", state.owner_unit), ("责任人", state.owner), ("完成时限", state.deadline)):
-        facts.append(f"**{label}** {md_text(value) if value else model.STATUS_UNKNOWN}")
-    lines = ['<div class="kb-progress" markdown>', "", " · ".join(facts), ""]
+        facts.append(f"<strong>{label}</strong> {text(value) if value else model.STATUS_UNKNOWN}")
+    html = ['<div class="kb-progress">', f"<p>{' · '.join(facts)}</p>"]
     if state.milestones:
-        lines += [f"**阶段目标**（已完成 {state.milestones_done}/{len(state.milestones)}）", ""]
-        lines += [f"- {'✓ 已完成' if m.get('done') else '○ 未完成'} · {m['date']} · {md_text(m['text'])}" for m in state.milestones]
-        lines.append("")
+        html.append(f"<p><strong>阶段目标</strong>（已完成 {state.milestones_done}/{len(state.milestones)}）</p>\n<ul>")
+        html += [f"<li>{'✓ 已完成' if m.get('done') else '○ 未完成'} · {text(m['date'])} · {text(m['text'])}</li>"
+                 for m in state.milestones]
+        html.append("</ul>")
     if state.evidence:
-        lines += ["**佐证材料**", ""]
+        html.append("<p><strong>佐证材料</strong></p>\n<ul>")
         for entry in state.evidence:
             # The address is checked by the loader (http or https only) and the page is sanitized.
-            title = f"[{md_text(entry['title'])}](<{entry['url']}>)" if entry.get("url") else md_text(entry["title"])
-            extra = [entry["date"]] if entry.get("date") else []
+            title = (f'<a href="{text(entry["url"])}">{text(entry["title"])}</a>' if entry.get("url")
+                     else text(entry["title"]))
+            extra = [text(entry["date"])] if entry.get("date") else []
             if entry.get("audience") == "internal":
                 extra.append("仅限内部")
-            lines.append(f"- {title}" + (f"（{'，'.join(extra)}）" if extra else ""))
-        lines.append("")
+            html.append(f"<li>{title}" + (f"（{'，'.join(extra)}）" if extra else "") + "</li>")
+        html.append("</ul>")
     if state.verified_by or state.verified_on:
-        lines += [f"**验收** {md_text(state.verified_by) or model.STATUS_UNKNOWN} · {state.verified_on or '日期待明确'}", ""]
-    return "\n".join(lines + ["</div>", ""])
+        html.append(f"<p><strong>验收</strong> {text(state.verified_by) if state.verified_by else model.STATUS_UNKNOWN}"
+                    f" · {text(state.verified_on) if state.verified_on else '日期待明确'}</p>")
+    return "\n".join(html + ["</div>"])
 
 
-def problem_block(index: ContentIndex, problem: model.Item) -> str:
+def has_recurrence(index: ContentIndex, problem: model.Item) -> bool:
+    return bool(recurrence(index, problem))
+
+
+def problem_block(index: ContentIndex, problem: model.Item, href: Href) -> str:
+    """HTML (kb/slots.py): a 问题反弹 box naming the earlier or later problem ("" if none)."""
     found = recurrence(index, problem)
     if not found:
         return ""
-    lines = ['!!! warning "问题反弹"', ""]
+    html = ['<div class="admonition warning">', '<p class="admonition-title">问题反弹</p>']
     if found.earlier:
-        earlier = "、".join(link(index, problem.path, p, named(index, p)) for p in found.earlier)
-        lines.append(f"    这个问题此前的督导中已经指出过：{earlier}。")
+        earlier = "、".join(html_link(href, p, named(index, p)) for p in found.earlier)
+        html.append(f"<p>这个问题此前的督导中已经指出过：{earlier}。</p>")
     if found.later:
-        later = "、".join(link(index, problem.path, p, named(index, p)) for p in found.later)
-        lines.append(f"    这个问题在后续督导中再次出现：{later}。")
-    return "\n".join(lines) + "\n"
+        later = "、".join(html_link(href, p, named(index, p)) for p in found.later)
+        html.append(f"<p>这个问题在后续督导中再次出现：{later}。</p>")
+    return "\n".join(html + ["</div>"])

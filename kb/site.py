@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import functools
-import re
-import secrets
 
-from . import dashboard, item_page, ledger, markup, model, progress, redirects, sanitize, search_index, tables, templating
+from . import dashboard, item_page, ledger, markup, model, redirects, sanitize, search_index, tables, templating
 from .copylint import record_text
 from .errors import ContentError, ContentErrors, sort_key
 from .exports import EXPORT_FILES
@@ -20,6 +18,7 @@ from .index import ContentIndex
 from .links import check_links
 from .loader import Content, load_content
 from .settings import BuildInfo, Settings
+from .slots import PageSlots
 
 MACRO_NAMES = (
     "link", "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
@@ -53,38 +52,14 @@ def _as_listing(function):
     return call
 
 
-class ChartSlots:
-    """Charts the engine draws (SVG) wait in a page as a token until the page has been
-    sanitized, then take the token's place: the allowlist admits no SVG, so none can come
-    from an editor's page, and the engine's own is escaped where it is drawn. The token
-    holds a secret made per build, so a page cannot name a chart."""
-
-    def __init__(self):
-        self._secret = secrets.token_hex(8)
-        self._charts: dict[str, dict[str, str]] = {}
-
-    def place(self, path: str, svg: str) -> str:
-        charts = self._charts.setdefault(path, {})
-        token = f"KBCHART{self._secret}N{len(charts)}"
-        charts[token] = svg
-        return token
-
-    def insert(self, path: str, page_html: str) -> str:
-        charts = self._charts.pop(path, {})
-        if not charts:
-            return page_html
-        pattern = re.compile(r"(?:<p>\s*)?(KBCHART" + self._secret + r"N\d+)(?:\s*</p>)?")
-        return pattern.sub(lambda m: f'<figure class="kb-chart">{charts[m.group(1)]}</figure>'
-                           if m.group(1) in charts else "", page_html)
-
-
 @dataclass
 class KnowledgeBase:
     settings: Settings
     content: Content
     index: ContentIndex
     history: list[tuple[str, str]] = field(default_factory=list)
-    charts: ChartSlots = field(default_factory=ChartSlots)
+    # The engine's HTML parts of pages, waiting in their Markdown as tokens (kb/slots.py).
+    slots: PageSlots = field(default_factory=PageSlots)
     # Published addresses and redirects (urls/), checked with the pages; kb/redirects.py.
     addresses: redirects.Addresses = field(default_factory=redirects.Addresses.none)
 
@@ -184,14 +159,17 @@ class KnowledgeBase:
         return meta
 
     def finish_html(self, path: str, page_html: str, href_for, page_url: str) -> tuple[str, list[ContentError]]:
-        """The published HTML of a page: glossary terms marked, then everything passed
-        through the allowlist sanitizer. Whatever the sanitizer removed, and any resource
-        outside the site, is returned as errors naming the line of the page's source where
-        it stands. `page_url` is the page's URL in the site ("guide/")."""
+        """The published HTML of a page: the engine's HTML parts put in, glossary terms
+        marked, then everything passed through the allowlist sanitizer, then the charts.
+        Whatever the sanitizer removed, and any resource outside the site, is returned as
+        errors naming the line of the page's source where it stands. `href_for(docs_path)`
+        is the page's URL of a file of the site, or None; `page_url` the page's URL in the
+        site ("guide/")."""
+        page_html = self.slots.fill(path, page_html, href_for, after_sanitize=False)
         marked = self.glossary.mark(page_html, href_for, own_target=path)
         cleaned, findings = sanitize.clean(marked)
         findings += sanitize.sources_outside(cleaned, page_url)
-        cleaned = self.charts.insert(path, cleaned)
+        cleaned = self.slots.fill(path, cleaned, href_for, after_sanitize=True)
         page = self.content.pages.get(path)
         body, first = (page.source.body, page.source.body_line) if page else ("", 1)
         errors = [
@@ -217,8 +195,7 @@ class KnowledgeBase:
             "recent_changes": lambda limit=8: tables.recent_changes(i, path, limit, history=self.history),
             "tag_index": _bound(tables.tag_index, i, path),
             "ledger": lambda: ledger.ledger_page(i, path, self.info.date),
-            "dashboard": lambda: dashboard.dashboard_page(i, path, self.info.date,
-                                                          lambda svg: self.charts.place(path, svg)),
+            "dashboard": lambda: dashboard.dashboard_page(i, path, self.info.date, functools.partial(self._place_chart, path)),
             "count": lambda type_name: len(i.of_type(model.known_type(type_name).name)),
         }
         assert set(functions) == set(MACRO_NAMES)
@@ -226,10 +203,15 @@ class KnowledgeBase:
             functions[name] = _as_listing(functions[name])
         return templating.bind(functions, org=dict(self.org), site_name=self.site_name, build=self.info.as_dict())
 
+    def _place_chart(self, path: str, svg: str) -> str:
+        # After the sanitizer, which admits no SVG from pages; the engine escapes what it draws.
+        return self.slots.place(path, lambda href: f'<figure class="kb-chart">{svg}</figure>', after_sanitize=True)
+
     def render_page(self, path: str, markdown: str) -> str:
         """Final Markdown of a page: sandboxed template, plus header and relations for items."""
         if path in self.generated_pages:
             return markdown
+        self.slots.start(path)
         page = self.content.pages.get(path)
         first_line = page.source.body_line if page else 1
         body = templating.render(markdown, path=path, first_line=first_line, names=self.names_for(path))
@@ -237,16 +219,8 @@ class KnowledgeBase:
         if item is None:
             return body
         updated = self.last_updated.get(path)
-        parts = [item_page.page_header(self.index, item, updated=markup.chinese_date(updated) if updated else None)]
-        if item.type == "measure":
-            parts.append(progress.measure_block(self.index, item, self.info.date))
-        elif item.type == "problem":
-            parts.append(progress.problem_block(self.index, item))
-        parts.append(body)
-        if item.spec.gathers_items:
-            parts.append(item_page.session_landing(self.index, item))
-        parts.append(item_page.page_footer(self.index, item))
-        return "\n".join(parts)
+        return item_page.item_markdown(self.index, item, body, functools.partial(self.slots.place, path),
+                                       updated=markup.chinese_date(updated) if updated else None, today=self.info.date)
 
     def search_document(self, path: str, *, location: str, title: str, nav_titles: list[str], page_html: str) -> dict:
         """The page's entry in the search index. Items are known by their ID, short label

@@ -210,7 +210,8 @@ def on_page_content(html, page, config, files):
     kb = engine.state.current()
 
     def href_for(target):
-        return get_relative_url(files.get_file_from_path(target).url, page.url)
+        file = files.get_file_from_path(target)
+        return get_relative_url(file.url, page.url) if file is not None else None
 
     path = page.file.src_uri
     try:

@@ -57,13 +57,20 @@ def test_matrix_marks_editorial_mapping(kb):
     assert "问题一 × 措施一：措施要求落实一岗双责" in text
 
 
+def footer(kb, item_id: str) -> str:
+    """An item's relations and source as the build writes them, links to docs paths."""
+    item = kb.index.get(item_id)
+    return item_page.relations(kb.index, item, href=lambda path: path) + item_page.source(kb.index, item)
+
+
 def test_page_footer_groups_and_source(kb):
-    footer = item_page.page_footer(kb.index, kb.index.get("problem-01"))
-    assert "**整改措施**" in footer and "**相关政策**" in footer and "**相关术语**" in footer
-    assert "测试报告 二、1" in footer
-    term_footer = item_page.page_footer(kb.index, kb.index.get("term-yigang"))
-    assert "**被引用于**" in term_footer and "存在问题 · [主体责任压力传导不够]" in term_footer
-    assert "**整改措施**" not in term_footer
+    problem_footer = footer(kb, "problem-01")
+    assert "<strong>整改措施</strong>" in problem_footer and "<strong>相关政策</strong>" in problem_footer
+    assert "<strong>相关术语</strong>" in problem_footer and "测试报告 二、1" in problem_footer
+    term_footer = footer(kb, "term-yigang")
+    assert "<strong>被引用于</strong>" in term_footer
+    assert '<li>存在问题 · <a href="problems/problem-01.md">主体责任压力传导不够</a></li>' in term_footer
+    assert "<strong>整改措施</strong>" not in term_footer
 
 
 def test_self_check_lists_each_manifestation(kb):
@@ -323,8 +330,8 @@ def test_index_rows_and_session_pages_do_not_grow_with_the_knowledge_base(tmp_pa
     kb = load_kb(docs)
     row = next(line for line in tables.type_index(kb.index, "reports/index.md", "report").splitlines() if "report-01" in line)
     assert row.count("practice-") == tables.MAX_RELATED_IN_INDEX_ROW and "等 81 项" in row
-    landing = item_page.session_landing(kb.index, kb.index.get("session-01"))
-    assert landing.count("\n- ") == item_page.MAX_SESSION_ITEMS_SHOWN
+    landing = item_page.session_contents(kb.index, kb.index.get("session-01"), href=lambda path: path)
+    assert landing.count("<li>") == item_page.MAX_SESSION_ITEMS_SHOWN
     assert "problem-01" in landing  # the items it names come first
     assert f"另有 {82 - item_page.MAX_SESSION_ITEMS_SHOWN} 个带有“警示教育”标签的条目" in landing
 
@@ -360,8 +367,9 @@ def test_only_a_page_that_lists_nothing_says_it_has_no_relations(tmp_path):
         """
     write_docs(docs, files)
     kb = load_kb(docs)
-    assert "暂无关联内容" in item_page.page_footer(kb.index, kb.index.get("term-lone"))
-    session = item_page.page_footer(kb.index, kb.index.get("session-01"))
+    lone = kb.index.get("term-lone")
+    assert item_page.relations_shown(kb.index, lone) and "暂无关联内容" in item_page.relations(kb.index, lone, str)
+    session = kb.render_page("sessions/session-01.md", "说明。")
     assert "暂无关联内容" not in session and "关联内容" not in session and "## 来源" in session
 
 

@@ -143,16 +143,19 @@ def test_a_measure_counts_once_in_a_round_that_two_reports_share(tmp_path):
     assert (data.problems_done, data.problems) == (2, 3)
 
 
-def test_chart_slots_take_only_their_own_tokens():
-    from kb.site import ChartSlots
+def test_page_slots_take_only_their_own_tokens():
+    from kb.slots import PageSlots
 
-    slots = ChartSlots()
-    token = slots.place("measures/progress.md", "<svg>图</svg>")
-    forged = "KBCHART0123456789abcdefN0"  # what a page could write: not this build's secret
+    slots = PageSlots()
+    token = slots.place("measures/progress.md", lambda href: "<svg>图</svg>", after_sanitize=True)
+    forged = "KBSLOT0123456789abcdefN0"  # what a page could write: not this process's secret
     page = f"<p>{token}</p><p>{forged}</p>"
-    assert slots.insert("measures/progress.md", page) == f'<figure class="kb-chart"><svg>图</svg></figure><p>{forged}</p>'
-    # A chart goes into the page that drew it, once: another page with the token gets nothing.
-    other = ChartSlots()
-    other_token = other.place("a.md", "<svg>甲</svg>")
-    assert other.insert("b.md", f"<p>{other_token}</p>") == f"<p>{other_token}</p>"
-    assert other.insert("a.md", f"<p>{other_token}</p>") == '<figure class="kb-chart"><svg>甲</svg></figure>'
+    assert slots.fill("measures/progress.md", page, str, after_sanitize=False) == page  # not its stage yet
+    assert slots.fill("measures/progress.md", page, str, after_sanitize=True) == f"<svg>图</svg><p>{forged}</p>"
+    # A part goes into the page that placed it, once: another page with the token gets nothing.
+    other = PageSlots()
+    other_token = other.place("a.md", lambda href: f"<p>{href('b.md')}</p>")
+    assert other.fill("b.md", f"<p>{other_token}</p>", str, after_sanitize=False) == f"<p>{other_token}</p>"
+    assert other.fill("b.md", f"<p>{other_token}</p>", str, after_sanitize=True) == ""
+    assert other.fill("a.md", f"<p>{other_token}</p>", lambda path: "URL", after_sanitize=False) == "<p>URL</p>"
+    assert other.fill("a.md", f"<p>{other_token}</p>", str, after_sanitize=False) == f"<p>{other_token}</p>"  # once

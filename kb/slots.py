@@ -1,0 +1,70 @@
+"""Engine HTML that waits in a page's Markdown as a token until the page has been converted.
+
+The parts the build adds to every item page (breadcrumb, facts, progress, relations,
+source) and the dashboard's charts are the engine's own output from escaped data. Written
+as Markdown they were most of the build's Markdown conversion (Python-Markdown's inline
+patterns on hundreds of links a page); written as HTML they cost a string format. Each
+waits in the Markdown as a token paragraph and takes its place after conversion:
+
+- before the glossary marks and the sanitizer (`fill(..., after_sanitize=False)`): HTML
+  fragments, which the allowlist then checks like everything else on the page;
+- after the sanitizer (`after_sanitize=True`): the dashboard's SVG charts, which the
+  allowlist would refuse (it admits no SVG from pages).
+
+A token holds a secret made once per process, so no page written before the build can
+name a slot; it is the same for both audiences, so check.py still converts a page whose
+Markdown is the same for both only once. Links in a fragment are made when the slot is
+filled, by `href(docs_path)`: the page's relative URL of that file in this build (web or
+offline bundle), or None when the file is not in the site.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+import re
+import secrets
+
+Href = Callable[[str], "str | None"]
+Render = Callable[[Href], str]
+
+_PROCESS_SECRET = secrets.token_hex(8)
+
+
+class PageSlots:
+    def __init__(self, secret: str = _PROCESS_SECRET):
+        self._prefix = f"KBSLOT{secret}N"
+        self._token = re.compile(r"(?:<p>\s*)?(" + self._prefix + r"\d+)(?:\s*</p>)?")
+        # page → stage (after_sanitize) → token → render
+        self._slots: dict[str, dict[bool, dict[str, Render]]] = {}
+        self._counts: dict[str, int] = {}
+
+    def place(self, path: str, render: Render, *, after_sanitize: bool = False) -> str:
+        """The token to write, as a paragraph of its own, where `render(href)` will stand."""
+        number = self._counts.get(path, 0)
+        self._counts[path] = number + 1
+        token = f"{self._prefix}{number}"
+        self._slots.setdefault(path, {}).setdefault(after_sanitize, {})[token] = render
+        return token
+
+    def start(self, path: str) -> None:
+        """Forget what an earlier rendering of the page placed (a serve rebuild, an error)."""
+        self._slots.pop(path, None)
+        self._counts.pop(path, None)
+
+    def fill(self, path: str, page_html: str, href: Href, *, after_sanitize: bool) -> str:
+        """The page with this stage's tokens replaced by their HTML. After the last stage
+        no token is left: one that names no slot of this page is removed."""
+        stages = self._slots.get(path, {})
+        renders = stages.pop(after_sanitize, {})
+        if after_sanitize:
+            self._slots.pop(path, None)
+            self._counts.pop(path, None)
+        if self._prefix not in page_html:
+            return page_html
+
+        def replace(match: re.Match) -> str:
+            render = renders.get(match.group(1))
+            if render is not None:
+                return render(href)
+            return "" if after_sanitize else match.group(0)
+
+        return self._token.sub(replace, page_html)
