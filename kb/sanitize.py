@@ -17,6 +17,7 @@ some, such as <script>, under any configuration).
 from __future__ import annotations
 
 from dataclasses import dataclass
+import functools
 import html
 from html.parser import HTMLParser
 import posixpath
@@ -168,9 +169,16 @@ def _keeping(page_html: str) -> nh3.Cleaner:
     # Schemes written with character references (&#102;oo:) count too, or the strict
     # cleaner would drop such a link without a finding.
     schemes = _KNOWN_SCHEMES | {m.lower() for text in (page_html, html.unescape(page_html)) for m in _ANY_SCHEME.findall(text)}
+    return _keeping_cleaner(frozenset(schemes))
+
+
+@functools.lru_cache(maxsize=64)
+def _keeping_cleaner(schemes: frozenset[str]) -> nh3.Cleaner:
+    # Made once per set of schemes: building a cleaner cost as much as using it, and most
+    # pages name no scheme beyond the known ones.
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS), attributes={}, generic_attribute_prefixes=set(string.ascii_lowercase),
-        url_schemes=schemes, attribute_filter=_keeping_filter, **_COMMON,
+        url_schemes=set(schemes), attribute_filter=_keeping_filter, **_COMMON,
     )
 
 
