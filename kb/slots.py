@@ -33,6 +33,11 @@ class PageSlots:
     def __init__(self, secret: str = _PROCESS_SECRET):
         self._prefix = f"KBSLOT{secret}N"
         self._token = re.compile(r"(?:<p>\s*)?(" + self._prefix + r"\d+)(?:\s*</p>)?")
+        # After the sanitizer only a token that is a paragraph of its own takes its part: the
+        # sanitizer escapes `<` and `>` inside attribute values, so such a paragraph stands
+        # between elements, never inside a tag (a page that put `{{ dashboard() }}` in an
+        # attribute gets no SVG there). Any other token is removed.
+        self._paragraph_token = re.compile(r"<p>\s*(" + self._prefix + r"\d+)\s*</p>|(" + self._prefix + r"\d+)")
         # page → stage (after_sanitize) → token → render
         self._slots: dict[str, dict[bool, dict[str, Render]]] = {}
         self._counts: dict[str, int] = {}
@@ -61,10 +66,12 @@ class PageSlots:
         if self._prefix not in page_html:
             return page_html
 
+        if after_sanitize:
+            return self._paragraph_token.sub(
+                lambda m: renders[m.group(1)](href) if m.group(1) in renders else "", page_html)
+
         def replace(match: re.Match) -> str:
             render = renders.get(match.group(1))
-            if render is not None:
-                return render(href)
-            return "" if after_sanitize else match.group(0)
+            return render(href) if render is not None else match.group(0)
 
         return self._token.sub(replace, page_html)

@@ -159,3 +159,18 @@ def test_page_slots_take_only_their_own_tokens():
     assert other.fill("b.md", f"<p>{other_token}</p>", str, after_sanitize=True) == ""
     assert other.fill("a.md", f"<p>{other_token}</p>", lambda path: "URL", after_sanitize=False) == "<p>URL</p>"
     assert other.fill("a.md", f"<p>{other_token}</p>", str, after_sanitize=False) == f"<p>{other_token}</p>"  # once
+
+
+def test_a_chart_goes_only_where_its_token_is_a_paragraph():
+    """A page that puts `{{ dashboard() }}` inside an attribute gets no SVG inside a tag: after
+    the sanitizer, only a paragraph of its own takes a chart."""
+    from kb import sanitize
+    from kb.slots import PageSlots
+
+    slots = PageSlots()
+    inside = slots.place("p.md", lambda href: '<svg class="甲"></svg>', after_sanitize=True)
+    alone = slots.place("p.md", lambda href: '<svg class="乙"></svg>', after_sanitize=True)
+    cleaned, _ = sanitize.clean(f'<img alt="<p>{inside}</p>" src="a.png"><p title="{inside}">x</p>\n<p>{alone}</p>')
+    filled = slots.fill("p.md", cleaned, str, after_sanitize=True)
+    assert "甲" not in filled and "KBSLOT" not in filled
+    assert filled.endswith('<svg class="乙"></svg>')  # control: the paragraph token takes its chart
