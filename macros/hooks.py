@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_relative_url, normalize_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +54,7 @@ class _Engine:
         self.glossary = importlib.import_module("kb.glossary")
         self.search_index = importlib.import_module("kb.search_index")
         self.build_report = importlib.import_module("kb.build_report")
+        self.nav_cache = importlib.import_module("kb.nav_cache")
         self.state = importlib.import_module("macros.state")
 
 
@@ -227,6 +228,12 @@ def on_page_content(html, page, config, files):
 
 
 def on_env(env, config, files):
+    # One rendering of Material's navigation for the pages it is the same for (overrides/main.html);
+    # new for every build, so `mkdocs serve` never shows an old nav. The links it prints go
+    # through the theme's `url` filter, which is normalize_url relative to the page.
+    env.globals["kb_nav_cache"] = _build["nav_cache"] = engine.nav_cache.NavCache(
+        lambda target, page: normalize_url(target, page=page),
+        extra_targets=[config.extra.get("homepage"), config.theme.get("logo")], environ=os.environ)
     # Every page has been rendered by now and none written: stop here, with every finding listed.
     pages = files.documentation_pages()
     _build["pages"] = len(pages)
@@ -246,6 +253,8 @@ def on_env(env, config, files):
 
 
 def on_post_build(config):
+    if "nav_cache" in _build:
+        log.debug(_build["nav_cache"].report())
     if command:
         _ClosingLine.pending = (engine.build_report.built_with_errors(len(shown_errors)) if shown_errors else
                                 engine.build_report.built(_build["pages"], time.monotonic() - _build["started"]))

@@ -26,6 +26,7 @@ from tests.support.rounds import (
     PUBLIC_EVIDENCE,
     ROUND_DOCS,
     epoch,
+    ledger_rows,
 )
 from tests.support.site import snapshot
 
@@ -307,16 +308,7 @@ def test_import_refuses_what_is_not_the_ledger(filled, tmp_path):
 
 
 def _large_ledger_docs(rows_in_first_report: int, rows_in_second: int) -> dict[str, str]:
-    docs = dict(ROUND_DOCS)
-    for number in range(4, 4 + rows_in_first_report + rows_in_second):
-        report = "report-01" if number < 4 + rows_in_first_report else "report-02"
-        docs[f"problems/problem-{number:03d}.md"] = (
-            f"---\nid: problem-{number:03d}\ntype: problem\ntitle: 生成的问题{number}\nsource: 测试\nreport: [{report}]\n---\n"
-            "## 主要表现\n\n- 表现。\n\n## 原因分析\n\n原因。\n")
-        docs[f"measures/measure-{number:03d}.md"] = (
-            f"---\nid: measure-{number:03d}\ntype: measure\ntitle: 生成的措施{number}\nsource: 测试\nreport: [{report}]\n"
-            f"problems: [problem-{number:03d}]\n---\n## 工作要求\n\n- {'要求的文字。' * 20}\n")
-    return docs
+    return {**ROUND_DOCS, **ledger_rows({"report-01": rows_in_first_report, "report-02": rows_in_second}, first_number=4)}
 
 
 def test_a_large_ledger_splits_per_report_with_links_between_the_parts(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 
 from tests.support.project import MINIMAL_DOCS, REPO, SITE_ASSETS
 
@@ -148,3 +149,19 @@ ROUND_DOCS: dict[str, str] = {
         - 开展专题学习。
         """,
 }
+
+
+def ledger_rows(rows_per_report: dict[str, int], *, first_number: int) -> dict[str, str]:
+    """Generated problem-NNN and measure-NNN pages (one ledger row each, numbered from
+    `first_number`), so many for a report that its ledger is split into parts."""
+    docs: dict[str, str] = {}
+    numbers = itertools.count(first_number)
+    for report, rows in rows_per_report.items():
+        for number in itertools.islice(numbers, rows):
+            docs[f"problems/problem-{number:03d}.md"] = (
+                f"---\nid: problem-{number:03d}\ntype: problem\ntitle: 生成的问题{number}\nsource: 测试\nreport: [{report}]\n---\n"
+                "## 主要表现\n\n- 表现。\n\n## 原因分析\n\n原因。\n")
+            docs[f"measures/measure-{number:03d}.md"] = (
+                f"---\nid: measure-{number:03d}\ntype: measure\ntitle: 生成的措施{number}\nsource: 测试\nreport: [{report}]\n"
+                f"problems: [problem-{number:03d}]\n---\n## 工作要求\n\n- {'要求的文字。' * 20}\n")
+    return docs
