@@ -10,13 +10,17 @@ cache with a key too coarse (a real build of a changed copy of kb/nav_cache.py) 
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from tests.support.project import BuildResult, make_project, run_mkdocs, run_script, write_docs
+from tests.e2e.test_serve_reload import edit, free_port, wait_for
+from tests.support.project import MINIMAL_DOCS, BuildResult, make_project, run_mkdocs, run_script, write_docs
 from tests.support.rounds import ledger_rows
 from tests.support.site import changed_files, snapshot
 
@@ -155,3 +159,23 @@ def test_the_offline_bundle_is_the_same_with_and_without_the_cache(project, tmp_
     assert kept >= 7 and pages > 200, (kept, pages)
     assert reused(logs["uncached"]) == (0, 0)
     assert archives["cached"].read_bytes() == archives["uncached"].read_bytes()
+
+
+def test_under_serve_a_changed_nav_shows_on_pages_that_share_one(tmp_path):
+    """`mkdocs serve` rebuilds after mkdocs.yml changes: the renderings of the last build
+    are not reused (the hook makes a new cache for every build)."""
+    project = make_project(tmp_path / "project", MINIMAL_DOCS)
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000"}
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        urls = [f"http://127.0.0.1:{port}/{path}" for path in ("problems/problem-01/", "measures/measure-01/")]
+        for url in urls:
+            assert "培训专题改名" not in primary_nav(wait_for(url, "培训专题"))
+        edit(project / "mkdocs.yml", "  - 培训专题: sessions/index.md", "  - 培训专题改名: sessions/index.md")
+        for url in urls:
+            assert "培训专题改名" in primary_nav(wait_for(url, "培训专题改名"))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
