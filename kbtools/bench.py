@@ -10,7 +10,8 @@
 没有宏、没有本项目的钩子和模板，用 Material 自带的中文搜索（jieba 分词），这是不用本项目时
 最可能的选择。依次测量：
 
-- build_s / bare_build_s / ratio：两次构建的耗时及其比值；peak_rss_mb：本项目构建的内存峰值；
+- build_s / bare_build_s / ratio：两次构建的耗时及其比值；build_cpu_s / bare_build_cpu_s / cpu_ratio：两次构建
+  用掉的 CPU 时间及其比值（机器上同时有别的程序在运行时，它比耗时稳定得多）；peak_rss_mb：本项目构建的内存峰值；
 - site_bytes、bytes_per_page（条目页面的平均大小）、largest_page、largest_page_bytes；
 - search_index_bytes / bare_search_index_bytes / search_index_ratio：两个搜索索引的大小；
 - search_median_ms / search_max_ms（及 bare_ 开头的同名项）：在 chromium 中输入查询到显示结果的时间；
@@ -24,6 +25,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 import itertools
 import json
 import logging
@@ -44,13 +46,15 @@ from .project import PROJECT_DIR, Project, copy_engine, is_problem_line, load_pr
 
 log = logging.getLogger("kb.scripts")
 
-RESULT_KEYS = ("items", "pages", "build_s", "bare_build_s", "ratio", "peak_rss_mb", "site_bytes", "bytes_per_page",
+RESULT_KEYS = ("items", "pages", "build_s", "bare_build_s", "ratio", "build_cpu_s", "bare_build_cpu_s", "cpu_ratio", "peak_rss_mb", "site_bytes", "bytes_per_page",
                "largest_page", "largest_page_bytes", "search_index_bytes", "bare_search_index_bytes",
                "search_index_ratio", "search_median_ms", "search_max_ms", "bare_search_median_ms",
                "bare_search_max_ms", "check_s", "serve_reload_s", "serve_full_reload_s")
 LABELS = {
     "items": "条目数", "pages": "HTML 页面数", "build_s": "构建耗时（秒）", "bare_build_s": "裸 Material 构建耗时（秒）",
-    "ratio": "耗时比（本项目 / 裸 Material）", "peak_rss_mb": "构建内存峰值（MB）", "site_bytes": "网站总大小（字节）",
+    "ratio": "耗时比（本项目 / 裸 Material）",
+    "build_cpu_s": "构建 CPU 时间（秒）", "bare_build_cpu_s": "裸 Material 构建 CPU 时间（秒）",
+    "cpu_ratio": "CPU 时间之比（本项目 / 裸 Material）", "peak_rss_mb": "构建内存峰值（MB）", "site_bytes": "网站总大小（字节）",
     "bytes_per_page": "条目页面平均大小（字节）", "largest_page": "最大的页面", "largest_page_bytes": "最大页面（字节）",
     "search_index_bytes": "搜索索引（字节）", "bare_search_index_bytes": "裸 Material 搜索索引（字节）",
     "search_index_ratio": "搜索索引之比（本项目 / 裸 Material）", "search_median_ms": "输入到显示结果，中位数（毫秒）",
@@ -298,8 +302,17 @@ def measure_site(site: Path, item_pages: set[str]) -> dict:
     }
 
 
-def timed_run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str, int]:
-    """Run a command; return seconds, its peak memory (MB), its output and exit code."""
+@dataclass(frozen=True)
+class Run:
+    seconds: float  # wall clock
+    cpu_seconds: float  # user and system time of the command: steadier than the wall clock on a shared machine
+    peak_mb: float
+    output: str
+    code: int
+
+
+def timed_run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Run a command; return its wall-clock and CPU seconds, peak memory (MB), output and exit code."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -308,7 +321,7 @@ def timed_run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         output = out.read().decode("utf-8", errors="replace")
-    return seconds, usage.ru_maxrss / 1024, output, process.returncode
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output, process.returncode)
 
 
 def search_latency(site: Path, queries: tuple[str, ...] = SEARCH_QUERIES) -> tuple[float, float]:
@@ -393,29 +406,31 @@ def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool =
         env = mkdocs_environment(PROJECT_DIR, SOURCE_DATE_EPOCH="1764000000", KB_VERSION="bench")
         env.pop("KB_AUDIENCE", None)
         mkdocs = [sys.executable, "-m", "mkdocs", "build"]
-        seconds, peak, output, code = timed_run([*mkdocs, "--strict", "-d", str(work / "site")], work, env)
-        problems = [line for line in output.splitlines() if is_problem_line(line)]
-        if code != 0 or problems:
+        build = timed_run([*mkdocs, "--strict", "-d", str(work / "site")], work, env)
+        problems = [line for line in build.output.splitlines() if is_problem_line(line)]
+        if build.code != 0 or problems:
             keep = True  # leave the generated project for inspection
-            log.error(output[-4000:])
-            raise SystemExit(f"模拟知识库构建失败（退出码 {code}），生成的项目保留在 {work}")
+            log.error(build.output[-4000:])
+            raise SystemExit(f"模拟知识库构建失败（退出码 {build.code}），生成的项目保留在 {work}")
         log.info(f"[2/{steps}] 用裸 Material 构建同样的页面 …")
-        bare_seconds, _, bare_output, bare_code = timed_run([*mkdocs, "-f", "mkdocs-bare.yml", "-d", str(work / "site-bare")], work, env)
-        if bare_code != 0:
+        bare = timed_run([*mkdocs, "-f", "mkdocs-bare.yml", "-d", str(work / "site-bare")], work, env)
+        if bare.code != 0:
             keep = True
-            log.error(bare_output[-4000:])
+            log.error(bare.output[-4000:])
             raise SystemExit(f"裸 Material 构建失败，生成的项目保留在 {work}")
         log.info(f"[3/{steps}] 运行 scripts/check.py …")
-        check_seconds, _, check_output, check_code = timed_run([sys.executable, "scripts/check.py"], work, env)
-        if check_code != 0:
+        check = timed_run([sys.executable, "scripts/check.py"], work, env)
+        if check.code != 0:
             keep = True
-            log.error(check_output[-4000:])
+            log.error(check.output[-4000:])
             raise SystemExit(f"check.py 报错，生成的项目保留在 {work}")
         folders = {f"{model.TYPES[t].folder}/{item_id}" for t, ids in generator.ids.items() for item_id in ids}
-        build_s, bare_build_s = round(seconds, 2), round(bare_seconds, 2)
+        build_s, bare_build_s = round(build.seconds, 2), round(bare.seconds, 2)
+        build_cpu_s, bare_build_cpu_s = round(build.cpu_seconds, 2), round(bare.cpu_seconds, 2)
         stats = {"items": written, "build_s": build_s, "bare_build_s": bare_build_s,
-                 "ratio": round(build_s / bare_build_s, 2), "peak_rss_mb": round(peak, 1),
-                 "check_s": round(check_seconds, 2), **measure_site(work / "site", folders)}
+                 "ratio": round(build_s / bare_build_s, 2), "build_cpu_s": build_cpu_s, "bare_build_cpu_s": bare_build_cpu_s,
+                 "cpu_ratio": round(build_cpu_s / bare_build_cpu_s, 2), "peak_rss_mb": round(build.peak_mb, 1),
+                 "check_s": round(check.seconds, 2), **measure_site(work / "site", folders)}
         bare_index = measure_site(work / "site-bare", folders)["search_index_bytes"]
         stats["bare_search_index_bytes"] = bare_index
         stats["search_index_ratio"] = round(stats["search_index_bytes"] / bare_index, 2) if bare_index else None

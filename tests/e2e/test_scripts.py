@@ -386,12 +386,16 @@ def test_bench_json(minimal_project: Path):
     assert result.returncode == 0, output(result)
     stats = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(stats) == {
-        "items", "pages", "build_s", "bare_build_s", "ratio", "peak_rss_mb", "site_bytes", "bytes_per_page",
-        "largest_page", "largest_page_bytes", "search_index_bytes", "bare_search_index_bytes", "search_index_ratio",
+        "items", "pages", "build_s", "bare_build_s", "ratio", "build_cpu_s", "bare_build_cpu_s", "cpu_ratio",
+        "peak_rss_mb", "site_bytes", "bytes_per_page", "largest_page", "largest_page_bytes", "search_index_bytes", "bare_search_index_bytes", "search_index_ratio",
         "search_median_ms", "search_max_ms", "bare_search_median_ms", "bare_search_max_ms", "check_s", "serve_reload_s", "serve_full_reload_s"}
     assert stats["items"] == 30 and stats["pages"] > 30
     assert 0 < stats["bytes_per_page"] <= stats["largest_page_bytes"] < stats["site_bytes"]
     assert stats["ratio"] == round(stats["build_s"] / stats["bare_build_s"], 2)
+    assert stats["cpu_ratio"] == round(stats["build_cpu_s"] / stats["bare_build_cpu_s"], 2)
+    # The build's own CPU time: more than nothing, less than every core for the whole wall-clock time.
+    cores = os.cpu_count() or 1
+    assert 0 < stats["build_cpu_s"] <= cores * stats["build_s"] and 0 < stats["bare_build_cpu_s"] <= cores * stats["bare_build_s"]
     assert stats["search_index_bytes"] > 0 and stats["bare_search_index_bytes"] > 0
     for key in ("peak_rss_mb", "check_s", "serve_reload_s", "serve_full_reload_s", "search_median_ms", "bare_search_median_ms"):
         assert stats[key] > 0, key
