@@ -3,6 +3,7 @@
     python scripts/bench.py --items 2000
     python scripts/bench.py --items 100 --json
     python scripts/bench.py --items 2000 --skip-serve --skip-search
+    python scripts/bench.py --items 2000 --skip-serve --skip-search --phases   (CPU time by phase)
 
 模拟知识库放在临时目录中：复制本项目的配置、引擎和 docs 中的非条目页面（首页、
 索引页、清单、台账、对照表……），再按内容模型生成各类条目（中文正文、关系、标签、
@@ -389,7 +390,7 @@ def serve_reload_seconds(work: Path, env: dict[str, str], page: Path, page_url: 
             process.wait(timeout=30)
 
 
-def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool = True) -> dict:
+def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool = True, phases: bool = False) -> dict:
     project = load_project()
     work = Path(tempfile.mkdtemp(prefix=f"kb-bench-{items}-"))
     try:
@@ -400,7 +401,7 @@ def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool =
         written = write_docs(project, work / "docs", generator)
         (work / "bare-overrides").mkdir()
         (work / "mkdocs-bare.yml").write_text(BARE_CONFIG, encoding="utf-8")
-        steps = 3 + search + serve
+        steps = 3 + search + serve + phases
         log.info(f"[1/{steps}] 已生成 {written} 个条目（{'、'.join(f'{t} {c}' for t, c in generator.counts.items())}），"
                  "用本项目的配置构建 …")
         env = mkdocs_environment(PROJECT_DIR, SOURCE_DATE_EPOCH="1764000000", KB_VERSION="bench")
@@ -449,12 +450,32 @@ def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool =
             url = f"problems/{problem}/"
             stats["serve_reload_s"] = round(serve_reload_seconds(work, env, page, url, extra=("--dirty",)), 2)
             stats["serve_full_reload_s"] = round(serve_reload_seconds(work, env, page, url), 2)
+        result = {key: stats[key] for key in RESULT_KEYS}
+        if phases:
+            log.info(f"[{steps}/{steps}] 按阶段统计两次构建的 CPU 时间 …")
+            result["phases"] = build_phases(work, env, "mkdocs.yml")
+            result["bare_phases"] = build_phases(work, env, "mkdocs-bare.yml")
         if keep:
             log.info(f"临时目录保留在 {work}")
-        return {key: stats[key] for key in RESULT_KEYS}
+        return result
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def build_phases(work: Path, env: dict[str, str], config_file: str) -> dict[str, float]:
+    """CPU seconds per phase of one more build with `config_file` (kbtools/phases.py)."""
+    run = timed_run([sys.executable, "-m", "kbtools.phases", config_file, str(work / "site-phases")], work, env)
+    if run.code != 0:
+        raise SystemExit(f"按阶段统计的构建失败：{run.output[-2000:]}")
+    return json.loads(run.output.strip().splitlines()[-1])
+
+
+def phases_table(ours: dict[str, float], bare: dict[str, float]) -> str:
+    rows = [f"{'阶段 · phase':<28}{'本项目':>10}{'裸 Material':>12}"]
+    for key in dict.fromkeys([*ours, *bare]):
+        rows.append(f"{key:<28}{ours.get(key, 0):>10.2f}{bare.get(key, 0):>12.2f}")
+    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -466,14 +487,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="保留临时目录，便于查看生成的页面和网站")
     parser.add_argument("--skip-serve", action="store_true", help="不测 mkdocs serve 的重新构建时间")
     parser.add_argument("--skip-search", action="store_true", help="不在 chromium 中测搜索")
+    parser.add_argument("--phases", action="store_true",
+                        help="再各构建一次，按阶段（各插件事件、Markdown 转换、主题模板）统计两次构建的 CPU 时间")
     args = parser.parse_args(argv)
     if args.items < 7:
         parser.error("--items 至少为 7（每种类型至少一个条目）")
-    stats = run(args.items, args.seed, args.keep, serve=not args.skip_serve, search=not args.skip_search)
+    stats = run(args.items, args.seed, args.keep, serve=not args.skip_serve, search=not args.skip_search, phases=args.phases)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
         return 0
     for key in RESULT_KEYS:
         value = stats[key]
         print(f"{LABELS[key]:<32}{'—' if value is None else value}")
+    if args.phases:
+        print()
+        print(phases_table(stats["phases"], stats["bare_phases"]))
     return 0

@@ -382,9 +382,15 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_site(minimal_project: P
 
 def test_bench_json(minimal_project: Path):
     """One run of everything the benchmark measures, on a small generated knowledge base."""
-    result = run_script(minimal_project, "bench.py", "--items", "30", "--json", timeout=600)
+    result = run_script(minimal_project, "bench.py", "--items", "30", "--json", "--phases", timeout=600)
     assert result.returncode == 0, output(result)
     stats = json.loads(result.stdout.strip().splitlines()[-1])
+    # CPU time by phase: the parts add up to the total, and only the project's build runs the engine's hooks.
+    phases, bare_phases = stats.pop("phases"), stats.pop("bare_phases")
+    for by_phase in (phases, bare_phases):
+        assert abs(sum(v for k, v in by_phase.items() if k != "total") - by_phase["total"]) < 0.05, by_phase
+        assert by_phase["pages: Markdown"] > 0 and by_phase["pages: theme templates"] > 0
+    assert phases["event: config"] > 0.05 and bare_phases.get("event: config", 0) < phases["event: config"]
     assert set(stats) == {
         "items", "pages", "build_s", "bare_build_s", "ratio", "build_cpu_s", "bare_build_cpu_s", "cpu_ratio",
         "peak_rss_mb", "site_bytes", "bytes_per_page", "largest_page", "largest_page_bytes", "search_index_bytes", "bare_search_index_bytes", "search_index_ratio",
