@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -17,6 +18,7 @@ import zipfile
 from . import model
 from .index import ContentIndex
 from .ledger import EDITABLE_COLUMNS, LEDGER_COLUMNS, LEDGER_SHEET, PROBLEM_SHEET, ledger_rows, problem_rows
+from .memo import BytesMemo
 from .rectification import measure_state
 
 EXPORT_FILES = ("exports/problems.csv", "exports/ledger.csv", "exports/ledger.xlsx", "exports/knowledge-base.json",
@@ -197,12 +199,24 @@ def _normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+# Under `mkdocs serve` every rebuild makes the exports again, and writing the workbook was most
+# of a rebuild after one page was saved (0.5 s of CPU at 2,000 items); most saves change no
+# cell of it. The workbook is a function of its cells and the build time: kept for the last
+# few, by a digest of both.
+_WORKBOOKS: BytesMemo[bytes] = BytesMemo(limit_bytes=64 * 1024 * 1024)
+
+
+def _workbook(sheets: dict[str, list[list[str]]], timestamp: dt.datetime) -> bytes:
+    text = json.dumps([sheets, timestamp.isoformat()], ensure_ascii=False, default=str).encode("utf-8")
+    return _WORKBOOKS.get(hashlib.sha256(text).digest(), len(text), lambda: xlsx(sheets, timestamp))
+
+
 def build_exports(index: ContentIndex, build_info: dict, timestamp: dt.datetime) -> dict[str, bytes]:
     problems, ledger = problem_rows(index), ledger_rows(index, build_info["date"])
     return {
         "exports/problems.csv": _csv(problems),
         "exports/ledger.csv": _csv(ledger),
-        "exports/ledger.xlsx": xlsx({LEDGER_SHEET: ledger, PROBLEM_SHEET: problems}, timestamp),
+        "exports/ledger.xlsx": _workbook({LEDGER_SHEET: ledger, PROBLEM_SHEET: problems}, timestamp),
         "exports/knowledge-base.json": knowledge_base_json(index, build_info),
         "exports/knowledge-base.schema.json": json.dumps(knowledge_base_schema(), ensure_ascii=False, indent=1,
                                                          sort_keys=True).encode("utf-8"),

@@ -174,3 +174,22 @@ def test_a_chart_goes_only_where_its_token_is_a_paragraph():
     filled = slots.fill("p.md", cleaned, str, after_sanitize=True)
     assert "甲" not in filled and "KBSLOT" not in filled
     assert filled.endswith('<svg class="乙"></svg>')  # control: the paragraph token takes its chart
+
+
+def test_the_workbook_is_made_again_only_when_a_cell_or_the_build_time_changes(tmp_path):
+    """Under mkdocs serve every rebuild makes the exports; the workbook is kept by its cells."""
+    from kb import exports
+
+    exports._WORKBOOKS.entries.clear()
+    kb = load_kb(write_docs(tmp_path / "a", dict(ROUND_DOCS)))
+    stamp = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)
+    first = exports.build_exports(kb.index, {"date": "2026-07-01", "version": "t"}, stamp)["exports/ledger.xlsx"]
+    again = exports.build_exports(kb.index, {"date": "2026-07-01", "version": "t"}, stamp)["exports/ledger.xlsx"]
+    assert again == first and len(exports._WORKBOOKS.entries) == 1
+    # Controls: a changed cell (the owner of measure-01) and a later build time each make a new workbook.
+    changed = ROUND_DOCS["measures/measure-01.md"].replace("局办公室", "局人事科")
+    assert changed != ROUND_DOCS["measures/measure-01.md"]
+    other = load_kb(write_docs(tmp_path / "b", {**ROUND_DOCS, "measures/measure-01.md": changed}))
+    edited = exports.build_exports(other.index, {"date": "2026-07-01", "version": "t"}, stamp)["exports/ledger.xlsx"]
+    later = exports.build_exports(kb.index, {"date": "2026-07-01", "version": "t"}, stamp + dt.timedelta(days=1))
+    assert edited != first and later["exports/ledger.xlsx"] != first and len(exports._WORKBOOKS.entries) == 3
