@@ -18,7 +18,7 @@ from .index import ContentIndex
 from .links import check_links
 from .loader import Content, load_content
 from .settings import BuildInfo, Settings
-from .slots import PageSlots
+from .slots import PageSlots, swallowed_error
 
 MACRO_NAMES = (
     "link", "type_index", "item_list", "problem_checklist", "problem_measure_matrix",
@@ -165,6 +165,7 @@ class KnowledgeBase:
         errors naming the line of the page's source where it stands. `href_for(docs_path)`
         is the page's URL of a file of the site, or None; `page_url` the page's URL in the
         site ("guide/")."""
+        swallowed = self.slots.swallowed(path, page_html)
         page_html = self.slots.fill(path, page_html, href_for, after_sanitize=False)
         marked = self.glossary.mark(page_html, href_for, own_target=path)
         cleaned, findings = sanitize.clean(marked)
@@ -177,6 +178,8 @@ class KnowledgeBase:
                          "知识库页面只能使用 Markdown 和常用的排版标签；会执行脚本、加载外部资源或改动页面样式的写法会被拒绝，请删除它")
             for finding in findings
         ]
+        if swallowed:
+            errors.append(swallowed_error(path, body, first))
         return cleaned, errors
 
     # -- pages ---------------------------------------------------------------

@@ -23,6 +23,8 @@ from collections.abc import Callable
 import re
 import secrets
 
+from .errors import ContentError
+
 Href = Callable[[str], "str | None"]
 Render = Callable[[Href], str]
 
@@ -55,6 +57,13 @@ class PageSlots:
         self._slots.pop(path, None)
         self._counts.pop(path, None)
 
+    def swallowed(self, path: str, page_html: str) -> bool:
+        """Whether a part of the page's first stage stands inside something else than a
+        paragraph of its own: an element the editor's text left open (a raw `<div>`,
+        `<details>`, `<pre>`) took it in, and the headings around it show as Markdown."""
+        return any(token in page_html and f"<p>{token}</p>" not in page_html
+                   for token in self._slots.get(path, {}).get(False, {}))
+
     def fill(self, path: str, page_html: str, href: Href, *, after_sanitize: bool) -> str:
         """The page with this stage's tokens replaced by their HTML. After the last stage
         no token is left: one that names no slot of this page is removed."""
@@ -75,3 +84,40 @@ class PageSlots:
             return render(href) if render is not None else match.group(0)
 
         return self._token.sub(replace, page_html)
+
+
+# Elements that have no end tag, so never stay open.
+_VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_LINE_START_TAG = re.compile(r"^ {0,3}<", re.M)
+
+
+def swallowed_error(path: str, body: str, first_line: int) -> ContentError:
+    """The error for a page whose text leaves an element open over the engine's parts,
+    at the first line starting an element the rest of the text does not close."""
+    found = _unclosed_element(body)
+    if found is None:
+        line = first_line + max(0, len(body.rstrip().splitlines()) - 1)
+        return ContentError(path, line, "正文中有 HTML 元素缺少结束标签，页面后面由系统生成的“关联内容”“来源”等被包了进去，无法正常显示",
+                            "请为正文中的每个 HTML 标签（如 <div>、<details>、<pre>）补上对应的结束标签")
+    offset, name = found
+    return ContentError(path, first_line + body.count("\n", 0, offset),
+                        f"正文中的 <{name}> 没有结束标签 </{name}>，页面后面由系统生成的“关联内容”“来源”等被包了进去，无法正常显示",
+                        f"请在这部分内容的最后补上 </{name}>")
+
+
+def _unclosed_element(body: str) -> tuple[int, str] | None:
+    """(offset, name) of the first element starting a line (where Markdown takes raw HTML
+    for a block) that more elements of its name open than close from there to the end;
+    one pass from the end, linear in the text."""
+    line_starts = {match.end() - 1 for match in _LINE_START_TAG.finditer(body)}
+    balance: dict[str, int] = {}
+    found = None
+    for match in reversed(list(_TAG.finditer(body))):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID_ELEMENTS:
+            continue
+        balance[name] = balance.get(name, 0) + (-1 if closing else 1)
+        if not closing and balance[name] > 0 and match.start() in line_starts:
+            found = (match.start(), name)
+    return found

@@ -420,3 +420,14 @@ def test_template_syntax_errors_are_all_chinese():
         assert errors, text
         for error in errors:
             assert not re.search(r"[A-Za-z]{2,}", allowed.sub("", error.message + error.hint)), (text, str(error))
+
+
+def test_an_element_left_open_over_the_engine_parts_is_named_where_it_opens():
+    from kb.slots import swallowed_error
+
+    # A void element never stays open; the nested div closes, the outer one does not.
+    error = swallowed_error("problems/problem-05.md", "<img src=a.png>\n\n<div>\n<div>内</div>\n<br>\n", 8)
+    assert (error.line, "<div>" in error.message, "</div>" in error.hint) == (10, True, True)
+    # Where no line starts an element left open, the error stands at the text's last line.
+    fallback = swallowed_error("problems/problem-05.md", "正文\n\n文字 <div>\n\n", 8)
+    assert fallback.line == 10 and "缺少结束标签" in fallback.message
