@@ -81,10 +81,12 @@ def test_serve_rebuilds_on_page_engine_and_macros_edits(served):
 
     edit(project / "kb" / "item_page.py", '"## 关联内容 {#kb-relations}"', '"## 关联条目一览 {#kb-relations}"')
     touch_page(project, dirty, 1)
-    wait_for(url, "关联条目一览")
+    page = wait_for(url, "关联条目一览")
+    assert "KBSLOT" not in page and "测试督导调研报告" in page and "引用编号" in page, page[-6000:]
 
     edit(project / "macros" / "__init__.py",
          "env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown)",
          "env.markdown = state.current().render_page(env.page.file.src_uri, env.markdown) + '\\n\\n宏模块已重新载入\\n'")
     touch_page(project, dirty, 2)
-    wait_for(url, "宏模块已重新载入")
+    page = wait_for(url, "宏模块已重新载入")
+    assert "KBSLOT" not in page and "测试督导调研报告" in page and "引用编号" in page, page[-6000:]
