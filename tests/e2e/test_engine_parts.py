@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs
+from tests.support.htmlcheck import check_site
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs, run_script
 
 FORGED = ("KBSLOT0123456789abcdefN0", "KBSLOT0123456789abcdefN1")
 ENDINGS = {
@@ -46,8 +47,11 @@ def built(tmp_path_factory):
     docs = {**MINIMAL_DOCS, **{f"problems/problem-{NUMBERS[name]}.md": item(NUMBERS[name], ending)
                                for name, ending in ENDINGS.items()}}
     root = tmp_path_factory.mktemp("engine-parts")
-    result = run_mkdocs(make_project(root / "project", docs), site=root / "site")
+    project = make_project(root / "project", docs)
+    result = run_mkdocs(project, site=root / "site")
     assert result.ok, result.output
+    check = run_script(project, "check.py")  # reports what the build does: nothing
+    assert check.returncode == 0, check.stdout + check.stderr
     return result
 
 
@@ -91,6 +95,10 @@ def test_engine_parts_stand_after_any_ending(built, name):
     assert not outside, f"the reference line stands inside {outside}"
     assert "## 关联内容" not in article and "{#kb-" not in article
     assert set(TOKEN.findall(page)) <= set(FORGED)
+
+
+def test_every_link_of_the_parts_resolves(built):
+    assert check_site(built.site) == []
 
 
 def test_no_slot_token_is_published(built):
