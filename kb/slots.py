@@ -58,11 +58,22 @@ class PageSlots:
         self._counts.pop(path, None)
 
     def swallowed(self, path: str, page_html: str) -> bool:
-        """Whether a part of the page's first stage stands inside something else than a
-        paragraph of its own: an element the editor's text left open (a raw `<div>`,
-        `<details>`, `<pre>`) took it in, and the headings around it show as Markdown."""
-        return any(token in page_html and f"<p>{token}</p>" not in page_html
-                   for token in self._slots.get(path, {}).get(False, {}))
+        """Whether an element the editor's text left open took in this page's first-stage
+        parts: a raw `<div>`, `<details>`, `<pre>` keeps them from being paragraphs of their
+        own (and the headings around them show as Markdown); a `<details markdown>` keeps
+        them paragraphs, but inside it (hidden when it is closed)."""
+        last = -1
+        for token in self._slots.get(path, {}).get(False, {}):
+            at = page_html.rfind(f"<p>{token}</p>")
+            if at < 0 and token in page_html:
+                return True
+            last = max(last, at)
+        # Counted, not parsed: str.count is cheap on every page, and the converted Markdown
+        # before the last part closes every element it opens unless the text left one open.
+        if last < 0:
+            return False
+        before = page_html[:last].lower()  # the editor's own tags keep the case written
+        return any(before.count(f"<{name}") > before.count(f"</{name}") for name in _CONTAINERS)
 
     def fill(self, path: str, page_html: str, href: Href, *, after_sanitize: bool) -> str:
         """The page with this stage's tokens replaced by their HTML. After the last stage
@@ -86,6 +97,8 @@ class PageSlots:
         return self._token.sub(replace, page_html)
 
 
+# Elements whose end tag cannot be left out and that would hold what follows them.
+_CONTAINERS = ("blockquote", "details", "div", "dl", "ol", "pre", "section", "table", "ul")
 # Elements that have no end tag, so never stay open.
 _VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
