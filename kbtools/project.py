@@ -264,11 +264,22 @@ def markdown_converter(project: Project):
     mkdocs.yml with their settings, as mkdocs read them."""
     import markdown as python_markdown
 
-    converter = python_markdown.Markdown(extensions=project.config.markdown_extensions,
-                                         extension_configs=project.config.mdx_configs)
+    def new_converter():
+        return python_markdown.Markdown(extensions=project.config.markdown_extensions,
+                                        extension_configs=project.config.mdx_configs)
+
+    converter = new_converter()
 
     def convert(text: str) -> str:
-        return converter.reset().convert(text)
+        nonlocal converter
+        try:
+            return converter.reset().convert(text)
+        except BaseException:
+            # reset() leaves the block parser's state of an interrupted conversion (recursion,
+            # the budget's alarm): the next page would convert as if inside a list. mkdocs
+            # makes a converter per page; here only an interrupted one is replaced.
+            converter = new_converter()
+            raise
     return convert
 
 

@@ -10,7 +10,7 @@ from kb import item_page, markup, tables, templating
 from kb.errors import ContentError, ContentErrors
 from kb.glossary import Glossary, TermMark
 from kb.site import KnowledgeBase
-from tests.support.project import MINIMAL_DOCS, load_kb, write_docs
+from tests.support.project import MINIMAL_DOCS, REPO, load_kb, write_docs
 
 
 @pytest.fixture
@@ -431,3 +431,16 @@ def test_an_element_left_open_over_the_engine_parts_is_named_where_it_opens():
     # Where no line starts an element left open, the error stands at the text's last line.
     fallback = swallowed_error("problems/problem-05.md", "正文\n\n文字 <div>\n\n", 8)
     assert fallback.line == 10 and "缺少结束标签" in fallback.message
+
+
+def test_check_converts_the_page_after_an_interrupted_one_as_if_alone():
+    # Python-Markdown's reset() leaves the block parser's state of a conversion that was
+    # interrupted (recursion, budget): check.py's next page converted as if inside a list.
+    from kbtools.project import Project, markdown_converter
+
+    to_html = markdown_converter(Project.load(REPO))
+    page = "## 原因分析\n\n原因。\n"
+    alone = to_html(page)
+    with pytest.raises(RecursionError):
+        to_html("- " * 1000 + "x\n")
+    assert to_html(page) == alone and "<p>原因。</p>" in alone
