@@ -73,6 +73,8 @@ class PageSlots:
         if last < 0:
             return False
         before = page_html[:last].lower()  # the editor's own tags keep the case written
+        if "<!--" in before:  # commented-out tags are no elements (an unclosed comment runs on)
+            before = _COMMENT.sub("", before)
         return any(before.count(f"<{name}") > before.count(f"</{name}") for name in _CONTAINERS)
 
     def fill(self, path: str, page_html: str, href: Href, *, after_sanitize: bool) -> str:
@@ -102,6 +104,7 @@ _CONTAINERS = ("blockquote", "details", "div", "dl", "ol", "pre", "section", "ta
 # Elements that have no end tag, so never stay open.
 _VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _LINE_START_TAG = re.compile(r"^ {0,3}<", re.M)
 
 
@@ -123,6 +126,7 @@ def _unclosed_element(body: str) -> tuple[int, str] | None:
     """(offset, name) of the first element starting a line (where Markdown takes raw HTML
     for a block) that more elements of its name open than close from there to the end;
     one pass from the end, linear in the text."""
+    body = _COMMENT.sub(lambda comment: re.sub(r"[^\n]", " ", comment.group(0)), body)  # lines kept
     line_starts = {match.end() - 1 for match in _LINE_START_TAG.finditer(body)}
     balance: dict[str, int] = {}
     found = None

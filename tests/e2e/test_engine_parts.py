@@ -18,6 +18,7 @@ ENDINGS = {
     "unclosed-fence": "```python\nx = 1\n",
     "unclosed-tilde-fence": "~~~\n代码\n",
     "open-comment": "<!-- 没有结束的注释\n",
+    "commented-out-elements": '<!-- 旧版：<div class="旧"><details> -->\n\n文字 <!-- <pre> --> 文字\n',
     "indented-code": "    缩进的代码\n",
     "list": "- 一\n- 二\n",
     "blockquote": "> 引用\n",
