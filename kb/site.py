@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import functools
 
-from . import dashboard, item_page, ledger, markup, model, redirects, sanitize, search_index, tables, templating
+from . import dashboard, item_page, ledger, markup, model, redirects, sanitize, search_index, split, tables, templating
 from .copylint import record_text
 from .errors import ContentError, ContentErrors, sort_key
 from .exports import EXPORT_FILES
@@ -112,10 +112,12 @@ class KnowledgeBase:
             body, first = page.source.body, page.source.body_line
             errors += templating.check_template(body, path=path, first_line=first, macros=macros, variables=variables)
         errors += check_links(self.content, excluded=excluded, generated=frozenset(EXPORT_FILES))
-        # The build writes the pages of a large ledger there: an editor's file would be replaced.
+        # The build writes the parts of a large ledger or listing there: an editor's file would be replaced.
+        reserved = {ledger.LEDGER_PARTS_FOLDER: "整改台账", **split.reserved_folders()}
         for path in sorted({*self.content.pages, *self.content.static_files}):
-            if path.startswith(ledger.LEDGER_PARTS_FOLDER + "/"):
-                errors.append(ContentError(path, 1, f"docs/{ledger.LEDGER_PARTS_FOLDER}/ 目录留给构建生成整改台账的分页，不能放文件",
+            folder = next((f for f in reserved if path.startswith(f + "/")), None)
+            if folder is not None:
+                errors.append(ContentError(path, 1, f"docs/{folder}/ 目录留给构建生成{reserved[folder]}的分页，不能放文件",
                                            "请把这个文件移到别的目录"))
         # A page that could not be read is still there: its address is not reported as gone.
         unreadable = {e.path for e in self.content.errors if e.path.endswith(".md")}
@@ -139,7 +141,15 @@ class KnowledgeBase:
         template runs on it."""
         parts = ledger.ledger_parts(self.index, self.info.date)
         overview = ledger.LEDGER_PAGE if ledger.LEDGER_PAGE in self.content.pages else None
-        return {part.path: (part.title, ledger.ledger_part_page(self.index, part, parts, overview)) for part in parts}
+        pages = {part.path: (part.title, ledger.ledger_part_page(self.index, part, parts, overview)) for part in parts}
+        return {**pages, **self.splits.pages()}
+
+    @functools.cached_property
+    def splits(self) -> split.Splits:
+        """The listings too large for one page, split into parts (kb/split.py)."""
+        shown = {path: page for path, page in self.content.pages.items() if path not in self.index.excluded_paths()}
+        return split.Splits(self.index, split.listing_calls({path: page.source.body for path, page in shown.items()}),
+                            {path: str(page.theme_meta.get("title") or "") for path, page in shown.items()})
 
     def page_markdown(self, path: str) -> str:
         """The page's Markdown as the loader read it: the body after the front matter."""
@@ -202,6 +212,7 @@ class KnowledgeBase:
             "count": lambda type_name: len(i.of_type(model.known_type(type_name).name)),
         }
         assert set(functions) == set(MACRO_NAMES)
+        functions = self.splits.bind(functions, path)
         for name in LISTING_MACROS:
             functions[name] = _as_listing(functions[name])
         return templating.bind(functions, org=dict(self.org), site_name=self.site_name, build=self.info.as_dict())

@@ -39,43 +39,52 @@ def type_index(index: ContentIndex, from_path: str, type_name: str) -> str:
     """Table of every visible item of a type: its name (问题一：title for numbered types,
     linked to its page), key fields, summary and the relations readers look for. No ID column:
     IDs are for editors, who find them at the end of each page."""
-    spec = model.known_type(type_name)
+    model.known_type(type_name)
     items = index.of_type(type_name)
     if not items:
         return f"暂无{model.TYPE_PLURAL_LABELS[type_name]}。"
-    extra = [model.field_specs(spec)[name] for name in spec.index_columns]
-    groups = INDEX_RELATION_GROUPS.get(type_name)
-    # With many items the relations column would make the index outgrow any page; each item page has them.
-    with_relations = len(items) <= MAX_INDEX_WITH_RELATIONS and groups != ()
-    header = ["名称"] + [f.label for f in extra] + ["摘要"] + (["关联"] if with_relations else [])
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for item in items:
-        summary = item.summary or (item.get(spec.callout_field) if spec.callout_field else "")
-        name = link(index, from_path, item)
-        if spec.numbered:
-            name = f"{md_text(short_label(index, item))}：{name}"
-        cells = [name]
-        cells += [cell_label(f.label) + table_cell(md_text(item.get(f.name))) if item.get(f.name) else "" for f in extra]
-        cells.append(table_cell(md_text(summary)) if summary else "")
-        if with_relations:
-            related = []
-            for label, links in index.grouped_links(item):
-                if groups is not None and label not in groups:
-                    continue
-                names = "、".join(link(index, from_path, entry.item, short_label(index, entry.item))
-                                 for entry in links[:MAX_RELATED_IN_INDEX_ROW])
-                more = f" 等 {len(links)} 项" if len(links) > MAX_RELATED_IN_INDEX_ROW else ""
-                related.append(f"{label}：{names}{more}")
-            cells.append("<br>".join(related))
-        rows.append("| " + " | ".join(cells) + " |")
     count = f"共 {len(items)} 项。"
+    return count + index_table(index, type_name, [index_row(index, from_path, item) for item in items])
+
+
+def index_with_relations(index: ContentIndex, type_name: str) -> bool:
+    # With many items the relations column would make the index outgrow any page; each item page has them.
+    return len(index.of_type(type_name)) <= MAX_INDEX_WITH_RELATIONS and INDEX_RELATION_GROUPS.get(type_name) != ()
+
+
+def index_table(index: ContentIndex, type_name: str, rows: list[str]) -> str:
+    """The type index's table around rows written by index_row."""
+    spec = model.known_type(type_name)
+    extra = [model.field_specs(spec)[name] for name in spec.index_columns]
+    header = ["名称"] + [f.label for f in extra] + ["摘要"] + (["关联"] if index_with_relations(index, type_name) else [])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + rows
     # kb-cards: stacked into one card per row on phones (docs/assets/kb.css).
-    return count + f'\n\n<div class="kb-index kb-index-{type_name} kb-cards" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
+    return f'\n\n<div class="kb-index kb-index-{type_name} kb-cards" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
 
 
-# Above this many problems the checklist and self-check list titles and links only, so
-# that no page grows with the whole knowledge base; the full text is on each problem page.
-MAX_FULL_CHECKLIST = 60
+def index_row(index: ContentIndex, from_path: str, item: model.Item) -> str:
+    """One item's row of its type's index."""
+    spec = item.spec
+    extra = [model.field_specs(spec)[name] for name in spec.index_columns]
+    groups = INDEX_RELATION_GROUPS.get(item.type)
+    summary = item.summary or (item.get(spec.callout_field) if spec.callout_field else "")
+    name = link(index, from_path, item)
+    if spec.numbered:
+        name = f"{md_text(short_label(index, item))}：{name}"
+    cells = [name]
+    cells += [cell_label(f.label) + table_cell(md_text(item.get(f.name))) if item.get(f.name) else "" for f in extra]
+    cells.append(table_cell(md_text(summary)) if summary else "")
+    if index_with_relations(index, item.type):
+        related = []
+        for label, links in index.grouped_links(item):
+            if groups is not None and label not in groups:
+                continue
+            names = "、".join(link(index, from_path, entry.item, short_label(index, entry.item))
+                             for entry in links[:MAX_RELATED_IN_INDEX_ROW])
+            more = f" 等 {len(links)} 项" if len(links) > MAX_RELATED_IN_INDEX_ROW else ""
+            related.append(f"{label}：{names}{more}")
+        cells.append("<br>".join(related))
+    return "| " + " | ".join(cells) + " |"
 
 
 def _section(item: model.Item, name: str, from_path: str) -> str:
@@ -84,26 +93,27 @@ def _section(item: model.Item, name: str, from_path: str) -> str:
 
 
 def problem_checklist(index: ContentIndex, from_path: str) -> str:
-    """问题清单: every problem with its manifestations, causes and the measures that answer it."""
-    if len(index.of_type("problem")) > MAX_FULL_CHECKLIST:
-        return _compact_problem_list(index, from_path, "主要表现、原因分析见各问题页面")
-    parts = []
-    for number, problem in enumerate(index.of_type("problem"), start=1):
-        measures = index.referring(problem, "measure", "problems")
-        parts += [f"## 问题{ordinal(number)}：{md_text(problem.title)}", "", f"<small>{link(index, from_path, problem, '查看详情')}</small>", ""]
-        parts += ["### 主要表现", "", _section(problem, model.SECTION_MANIFESTATIONS, from_path), ""]
-        parts += ["### 原因分析", "", _section(problem, model.SECTION_CAUSES, from_path), ""]
-        parts += ["### 整改措施", ""]
-        if measures:
-            for measure in measures:
-                note = index.editorial_note(measure, "problems", problem.id)
-                suffix = f" <small>（编辑归纳：{md_text(note)}）</small>" if note else ""
-                parts.append(f"- {link(index, from_path, measure)}{suffix}")
-        else:
-            parts.append("尚未对应整改措施。")
-        parts.append("")
-    if not parts:
-        return "暂无问题。"
+    """问题清单: every problem with its manifestations, causes and the measures that answer it
+    (a list too large for one page is split into parts: kb/split.py)."""
+    return "\n".join(checklist_entry(index, from_path, problem) for problem in index.of_type("problem")) or "暂无问题。"
+
+
+def checklist_entry(index: ContentIndex, from_path: str, problem: model.Item) -> str:
+    """One problem of the checklist, numbered as everywhere (问题三 is the third problem)."""
+    measures = index.referring(problem, "measure", "problems")
+    number = index.positions[problem.id]
+    parts = [f"## 问题{ordinal(number)}：{md_text(problem.title)}", "", f"<small>{link(index, from_path, problem, '查看详情')}</small>", ""]
+    parts += ["### 主要表现", "", _section(problem, model.SECTION_MANIFESTATIONS, from_path), ""]
+    parts += ["### 原因分析", "", _section(problem, model.SECTION_CAUSES, from_path), ""]
+    parts += ["### 整改措施", ""]
+    if measures:
+        for measure in measures:
+            note = index.editorial_note(measure, "problems", problem.id)
+            suffix = f" <small>（编辑归纳：{md_text(note)}）</small>" if note else ""
+            parts.append(f"- {link(index, from_path, measure)}{suffix}")
+    else:
+        parts.append("尚未对应整改措施。")
+    parts.append("")
     return "\n".join(parts)
 
 
@@ -142,15 +152,23 @@ def problem_measure_matrix(index: ContentIndex, from_path: str) -> str:
 
 
 def _problem_measure_list(index: ContentIndex, from_path: str, problems: list[model.Item]) -> str:
-    lines = ["条目较多，按问题列出对应的整改措施（○ 为编辑归纳）。", ""]
-    for number, problem in enumerate(problems, start=1):
-        measures = index.referring(problem, "measure", "problems")
-        marks = "、".join(
-            link(index, from_path, m, short_label(index, m)) + ("○" if index.editorial_note(m, "problems", problem.id) else "")
-            for m in measures
-        ) or "尚未对应整改措施"
-        lines.append(f"- {link(index, from_path, problem, f'问题{ordinal(number)}：{problem.title}')}：{marks}")
-    return "\n".join(lines) + "\n"
+    return matrix_list([matrix_entry(index, from_path, problem) for problem in problems])
+
+
+def matrix_list(entries: list[str]) -> str:
+    """The matrix as a list, around entries written by matrix_entry."""
+    return "\n".join(["条目较多，按问题列出对应的整改措施（○ 为编辑归纳）。", "", *entries]) + "\n"
+
+
+def matrix_entry(index: ContentIndex, from_path: str, problem: model.Item) -> str:
+    """A problem and the measures that answer it, as one line of the matrix's list."""
+    measures = index.referring(problem, "measure", "problems")
+    marks = "、".join(
+        link(index, from_path, m, short_label(index, m)) + ("○" if index.editorial_note(m, "problems", problem.id) else "")
+        for m in measures
+    ) or "尚未对应整改措施"
+    number = index.positions[problem.id]
+    return f"- {link(index, from_path, problem, f'问题{ordinal(number)}：{problem.title}')}：{marks}"
 
 
 def glossary(index: ContentIndex, from_path: str) -> str:
@@ -165,14 +183,6 @@ def glossary(index: ContentIndex, from_path: str) -> str:
     # Every term is defined right here, under its own linked name: a definition marked with
     # links (a term underlined inside its own definition) would only send the reader around.
     return '<div class="kb-nomark" markdown>\n\n' + "\n".join(lines) + "\n</div>\n"
-
-
-def _compact_problem_list(index: ContentIndex, from_path: str, where: str) -> str:
-    lines = [f"问题较多（{len(index.of_type('problem'))} 个），这里只列标题和整改措施；{where}。", ""]
-    for number, problem in enumerate(index.of_type("problem"), start=1):
-        measures = "、".join(link(index, from_path, m, short_label(index, m)) for m in index.referring(problem, "measure", "problems"))
-        lines.append(f"- {link(index, from_path, problem, f'问题{ordinal(number)}：{problem.title}')}" + (f"（整改措施：{measures}）" if measures else ""))
-    return "\n".join(lines) + "\n"
 
 
 def self_check_points(problem: model.Item, from_path: str) -> list[str]:
@@ -199,24 +209,32 @@ def self_check(index: ContentIndex, from_path: str) -> str:
     """自查清单: for each problem, the points a unit checks itself against, as real
     checkboxes with their text as label. docs/assets/self-check.js keeps the ticks in the
     reader's browser; print.css prints the boxes empty, with a line for notes under each
-    point and the sign-off fields at the end."""
-    if len(index.of_type("problem")) > MAX_FULL_CHECKLIST:
-        return _compact_problem_list(index, from_path, "请打开各问题页面逐条对照“主要表现”")
-    lines = []
-    for number, problem in enumerate(index.of_type("problem"), start=1):
-        lines += [f"## 对照问题{ordinal(number)}：{md_text(problem.title)}", ""]
-        # The label holds the checkbox and the text, so the text is the box's accessible
-        # name and clicking it ticks the box; glossary terms are not linked inside it.
-        for point_number, point in enumerate(self_check_points(problem, from_path), start=1):
-            lines.append(f'- <label class="kb-check kb-nomark"><input type="checkbox" id="{_check_id(problem, point_number, point)}"> '
-                         f"{point}</label>")
-        lines += ["", f"<small>原因分析与整改措施见 {link(index, from_path, problem, '问题详情')}。</small>", ""]
-    if not lines:
+    point and the sign-off fields at the end. (A form too large for one page is split into
+    parts, each a form of its own: kb/split.py.)"""
+    problems = index.of_type("problem")
+    if not problems:
         return "暂无问题。"
+    return self_check_form([self_check_entry(index, from_path, problem) for problem in problems])
+
+
+def self_check_entry(index: ContentIndex, from_path: str, problem: model.Item) -> str:
+    """One problem's boxes on the self-check form, numbered as everywhere."""
+    lines = [f"## 对照问题{ordinal(index.positions[problem.id])}：{md_text(problem.title)}", ""]
+    # The label holds the checkbox and the text, so the text is the box's accessible
+    # name and clicking it ticks the box; glossary terms are not linked inside it.
+    for point_number, point in enumerate(self_check_points(problem, from_path), start=1):
+        lines.append(f'- <label class="kb-check kb-nomark"><input type="checkbox" id="{_check_id(problem, point_number, point)}"> '
+                     f"{point}</label>")
+    lines += ["", f"<small>原因分析与整改措施见 {link(index, from_path, problem, '问题详情')}。</small>", ""]
+    return "\n".join(lines)
+
+
+def self_check_form(entries: list[str]) -> str:
+    """The self-check form around entries written by self_check_entry."""
     signoff = "".join(f'<span class="kb-signoff-field">{name}：</span>' for name in SIGNOFF_FIELDS)
     # On paper the page's own words about ticking in the browser give way to this line.
     how = '<p class="kb-print-only">请对照本单位情况，符合的在方框内打“√”，在备注栏写明情况和整改打算；填写完毕由自查人签字。</p>\n\n'
-    return ('<div class="kb-self-check" markdown>\n\n' + how + "\n".join(lines)
+    return ('<div class="kb-self-check" markdown>\n\n' + how + "\n".join(entries)
             + f'\n<p class="kb-signoff">{signoff}</p>\n\n</div>\n')
 
 
@@ -260,10 +278,16 @@ def item_list(index: ContentIndex, from_path: str, type_name: str) -> str:
 def tag_index(index: ContentIndex, from_path: str) -> str:
     lines = []
     for tag in sorted(index.by_tag):
-        description = index.content.tags.get(tag, "")
-        lines += [f"## {md_text(tag)}", "", md_text(description), ""] if description else [f"## {md_text(tag)}", ""]
-        for item in index.by_tag[tag]:
-            lines.append(f"- {item.spec.label} · {link(index, from_path, item)}")
+        lines += [f"## {md_text(tag)}", ""] + tag_description(index, tag)
+        lines += [tag_entry(index, from_path, item) for item in index.by_tag[tag]]
         lines.append("")
     return "\n".join(lines) or "暂无标签。"
 
+
+def tag_description(index: ContentIndex, tag: str) -> list[str]:
+    description = index.content.tags.get(tag, "")
+    return [md_text(description), ""] if description else []
+
+
+def tag_entry(index: ContentIndex, from_path: str, item: model.Item) -> str:
+    return f"- {item.spec.label} · {link(index, from_path, item)}"

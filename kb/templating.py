@@ -91,6 +91,20 @@ def check_template(text: str, *, path: str, first_line: int, macros: set[str],
     return errors
 
 
+def macro_calls(text: str) -> list[tuple[str, tuple]]:
+    """The macros a page calls, with their literal arguments, in order; nothing for a page
+    whose template does not parse (check_template reports it)."""
+    if not has_template(text):
+        return []
+    try:
+        ast = _ENV.parse(text)
+    except TemplateSyntaxError:
+        return []
+    return [(call.node.name, tuple(argument.value for argument in [*call.args, *(k.value for k in call.kwargs)]
+                                   if isinstance(argument, nodes.Const)))
+            for call in ast.find_all(nodes.Call) if isinstance(call.node, nodes.Name)]
+
+
 def _describe_node(node: nodes.Node) -> str:
     for kind, name in _NODE_NAMES.items():
         if isinstance(node, kind):

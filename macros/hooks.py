@@ -15,7 +15,7 @@ import time
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url, normalize_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -161,7 +161,8 @@ def _add_generated_files(files, config):
     for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
         files.append(File.generated(config, path, content=data))
     for path, (_, markdown) in kb.generated_pages.items():
-        files.append(File.generated(config, path, content=markdown))
+        # Reached from their overview, like item pages: never in the nav, whatever mkdocs.yml's not_in_nav says.
+        files.append(File.generated(config, path, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     for path, page in kb.redirect_pages().items():
         files.append(File.generated(config, path, content=page))
     marker = engine.settings.audience_marker(kb.index.audience, kb.info)

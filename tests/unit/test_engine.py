@@ -185,13 +185,31 @@ def test_matrix_becomes_a_list_when_the_grid_would_be_huge(kb, monkeypatch):
     assert "(../problems/problem-01.md \"主体责任压力传导不够\")：[措施一](measure-01.md \"强化担当，落实责任\")○" in listed
 
 
-def test_checklists_list_titles_only_when_there_are_many_problems(kb, monkeypatch):
-    assert "重业务，轻清廉建设" in tables.problem_checklist(kb.index, "problems/checklist.md")
-    monkeypatch.setattr(tables, "MAX_FULL_CHECKLIST", 0)
-    compact = tables.problem_checklist(kb.index, "problems/checklist.md")
-    assert "重业务，轻清廉建设" not in compact and "问题较多（1 个）" in compact
-    assert "[问题一：主体责任压力传导不够](problem-01.md" in compact and "measure-01" in compact
-    assert "<input" not in tables.self_check(kb.index, "self-check.md")
+def test_checklists_show_each_problem_in_full_numbered_as_everywhere(kb):
+    # A checklist too large for one page is split into parts (kb/split.py), no longer cut down
+    # to titles: the self-check keeps its boxes at any size.
+    checklist = tables.problem_checklist(kb.index, "problems/checklist.md")
+    assert "## 问题一：主体责任压力传导不够" in checklist and "重业务，轻清廉建设" in checklist
+    assert '<input type="checkbox" id="kb-check-problem-01-1-' in tables.self_check(kb.index, "self-check.md")
+
+
+def test_split_cuts_runs_within_the_budget_in_order():
+    from kb.split import cut, part_path
+
+    assert cut("abcde", [4, 4, 4, 9, 1], 8) == [("a", "b"), ("c",), ("d",), ("e",)]  # an entry over the budget alone
+    assert cut("", [], 8) == []
+    assert part_path("guide/tags", "zhuti-zeren", 1) == "guide/tags/zhuti-zeren.md"
+    assert part_path("guide/tags", "zhuti-zeren", 2) == "guide/tags/zhuti-zeren/2.md"
+    # A group named "index" would take the overview's address.
+    assert part_path("guide/tags", "index", 1) == "guide/tags/0-index.md"
+
+
+def test_the_pages_calling_a_listing_are_found_with_their_literal_arguments():
+    from kb.split import listing_calls
+
+    pages = {"b.md": "{{ type_index('measure') }} {{ tag_index() }}", "a.md": "{{ type_index(type_name=\"measure\") }}",
+             "c.md": "{{ link('x') }} {{ type_index('nonsense') }}", "d.md": "{{ broken("}
+    assert listing_calls(pages) == {("type_index", "measure"): ["a.md", "b.md"], ("tag_index", ""): ["b.md"]}
 
 
 def test_type_index_drops_relations_column_for_many_items(kb, monkeypatch):
