@@ -312,23 +312,25 @@ def _large_ledger_docs(rows_in_first_report: int, rows_in_second: int) -> dict[s
 
 
 def test_a_large_ledger_splits_per_report_with_links_between_the_parts(tmp_path):
-    from kb.ledger import LEDGER_ROWS_PER_PAGE
+    from kb.split import PAGE_BYTES_GOAL
 
-    first = LEDGER_ROWS_PER_PAGE + 8  # report-01 already has 2 rows: 110 in all, two pages
-    result = run_mkdocs(make_project(tmp_path / "project", _large_ledger_docs(first, 5)),
+    result = run_mkdocs(make_project(tmp_path / "project", _large_ledger_docs(108, 5)),
                         env={"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)})
     assert result.ok, result.output  # --strict: every link between the parts resolves
     folder = result.site / "measures" / "ledger"
     parts = {p.parent.relative_to(folder).as_posix(): p for p in folder.glob("**/index.html") if p.parent != folder}
-    assert set(parts) == {"report-01", "report-01/2", "report-02"}
+    assert set(parts) == {"report-01", "report-01/2", "report-02"}  # report-01's 110 rows on two pages
     sizes = {name: path.stat().st_size for name, path in parts.items()}
-    assert max(sizes.values()) < 150_000, sizes
+    assert max(sizes.values()) < PAGE_BYTES_GOAL, sizes
     overview = text_of(result.html("measures/ledger/index.html"))
     assert "台账较长，按督导报告分页" in overview and "测试督导调研报告（另见 第 2 部分）" in overview
+    first = result.html("measures/ledger/report-01/index.html")
+    on_first = first.count("<tr>") - 1  # the header row
     second = text_of(result.html("measures/ledger/report-01/2/index.html"))
     assert "整改台账：测试督导调研报告（第 2/2 部分）" in second
     # Numbering goes on from the first part; the neighbours and the overview are linked.
-    assert f" {LEDGER_ROWS_PER_PAGE + 1} 问题" in second and " 1 问题一" not in second
+    assert 50 < on_first < 110 and f" {on_first} 问题" in text_of(first) and f" {on_first + 1} 问题" not in text_of(first)
+    assert f" {on_first + 1} 问题" in second and " 1 问题一" not in second
     assert "← 整改台账：测试督导调研报告（第 1/2 部分）" in second and "整改台账：第二轮测试督导报告 →" in second
     assert '<a href="../../">整改台账总览</a>' in result.html("measures/ledger/report-01/2/index.html")
     # Control: a ledger that fits is one page, with no parts.
