@@ -26,22 +26,23 @@ from .search_index import LISTING_CLASS
 # The page-size goal of issue 11: bytes of a page's final HTML, Material's chrome included.
 PAGE_BYTES_GOAL = 150_000
 # What a part may weigh, well under the goal; and what a page weighs besides its listing.
-# Measured at 2,000 items (scripts/bench.py): Material's page around the article is 20–24 KB
-# plus its table of contents, which grows with the headings (about 190 bytes a heading on the
-# checklist, 250 on the self-check, whose headings are longer); the article's HTML is 1.17–1.32
-# times its Markdown for the lists and tables and 1.50 for the checklist (glossary marks, the
-# report's sections). A listing is estimated from its Markdown by the highest of these.
+# Measured at 2,000 items (scripts/bench.py): Material's page around the article is 20–24 KB,
+# plus its table of contents, which grows with the headings: about 230 bytes a heading plus the
+# heading's text (checklist parts: 104 headings, 26.5 KB; self-check parts: 34 longer ones,
+# 10 KB). The article's HTML is 1.17–1.40 times its Markdown for the lists and tables and 1.50
+# for the checklist (glossary marks, the report's sections): a listing is estimated from its
+# Markdown by the highest.
 PAGE_BYTES_TARGET = 110_000
 CHROME_BYTES = 25_000
 HTML_PER_MARKDOWN = 1.5
-TOC_BYTES_PER_HEADING = 150  # and twice the heading's text
+TOC_BYTES_PER_HEADING = 230  # and the heading's text
 LISTING_BYTES = PAGE_BYTES_TARGET - CHROME_BYTES  # of estimated HTML, on one page
 _HEADING = re.compile(r"^#{2,6} +(.*)$", re.MULTILINE)
 
 
 def estimated_bytes(markdown: str) -> int:
     """The HTML a listing's Markdown makes on a page: the article and its table of contents."""
-    toc = sum(TOC_BYTES_PER_HEADING + 2 * len(heading.encode("utf-8")) for heading in _HEADING.findall(markdown))
+    toc = sum(TOC_BYTES_PER_HEADING + len(heading.encode("utf-8")) for heading in _HEADING.findall(markdown))
     return int(len(markdown.encode("utf-8")) * HTML_PER_MARKDOWN) + toc
 
 

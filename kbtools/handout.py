@@ -121,6 +121,19 @@ def self_check_form() -> Section:
                    kind="自查表（空白，可复印填写）")
 
 
+def self_check_forms(kb: KnowledgeBase, items: list[model.Item] | None) -> list[Section]:
+    """The blank form, or when the self-check is split into parts (kb/split.py) the parts that
+    hold the given items' problems (every part when none does, or for the whole knowledge base)."""
+    parts = kb.splits.parts.get(("self_check", ""), [])
+    if not parts:
+        return [self_check_form()]
+    wanted = {i.id for i in items or [] if i.type == "problem"}
+    chosen = [p for p in parts if wanted & {e.id for e in p.entries}] or parts
+    # Each kind line names its part and ends alike, so that no marker is found inside another's.
+    return [Section(None, key=f"self-check-form-{n}", file=p.path[:-3] + ".html", title=p.title,
+                    kind=f"自查表（{p.title}，空白，可复印填写）") for n, p in enumerate(chosen, start=1)]
+
+
 def glossary_of(kb: KnowledgeBase, items: list[model.Item]) -> list[model.Item]:
     """The terms a session's items refer to and the session does not list itself, in the
     glossary's (pinyin) order: the handout explains the words its pages use."""
@@ -156,7 +169,7 @@ def collect_sections(kb: KnowledgeBase, session: model.Item | None) -> tuple[Sec
     if extra:  # a session may list another session; show it last rather than lose it
         parts.append(("session", [Section(i) for i in extra]))
     if kb.index.of_type("problem"):
-        parts.append((FORM_PART, [self_check_form()]))
+        parts.append((FORM_PART, self_check_forms(kb, items if session else None)))
     return (Section(session) if session else None), parts
 
 

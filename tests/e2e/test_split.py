@@ -52,6 +52,10 @@ def _large_docs() -> dict[str, str]:
             f"---\nid: measure-{number:03d}\ntype: measure\ntitle: 生成的措施{number}：压紧压实主体责任并健全日常监督机制\n"
             f"source: 测试\nsummary: {summary}\ntags: {tags}\nreport: [{report}]\nproblems: [problem-{number:03d}]\n---\n"
             f"## 工作要求\n\n- 要求的文字。\n")
+    # A training session on two problems of different reports: its handout prints their parts of the form.
+    docs["sessions/session-split.md"] = (
+        "---\nid: session-split\ntype: session\ntitle: 分页测试专题\ntrainees: 测试人员\nsource: 测试\n"
+        "items: [problem-100, problem-102]\n---\n## 培训安排\n\n对照自查。\n")
     return docs
 
 
@@ -193,6 +197,24 @@ def test_hostile_titles_stay_text_on_the_parts(large):
     assert "甲方 | 乙方" in html
     # Control: the parts do show titles (the generated ones) as text.
     assert "生成的问题11：关于清廉建设主体责任落实和作风建设常态长效的问题" in html
+
+
+def test_the_handout_prints_the_parts_of_the_form_its_problems_are_on(large):
+    from kbtools.handout import FORM_PART, collect_sections
+    from tests.support.project import load_kb
+
+    kb = load_kb(large.site.parent / "docs")
+    parts = kb.splits.parts[("self_check", "")]
+    session = kb.index.get("session-split")
+    forms = dict(collect_sections(kb, session)[1])[FORM_PART]
+    holding = [p for p in parts if {"problem-100", "problem-102"} & {e.id for e in p.entries}]
+    assert len(holding) == 2 and [f.file for f in forms] == [p.path[:-3] + ".html" for p in holding]
+    assert [f.title for f in forms] == [p.title for p in holding]
+    # The whole knowledge base's handout prints every part; no marker is inside another.
+    everything = dict(collect_sections(kb, None)[1])[FORM_PART]
+    assert len(everything) == len(parts) > 2
+    kinds = [f.kind for f in everything]
+    assert not any(a != b and a in b for a in kinds for b in kinds)
 
 
 def test_a_small_site_has_no_parts(tmp_path):
