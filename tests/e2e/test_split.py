@@ -223,3 +223,13 @@ def test_a_small_site_has_no_parts(tmp_path):
     for folder in LISTINGS:
         assert not (result.site / folder).exists() or _parts(result, folder) == [], folder
     assert "第 1 部分" not in result.html("self-check/index.html") and 'id="kb-check-problem-01-1-' in result.html("self-check/index.html")
+
+
+def test_contributing_names_every_reserved_folder():
+    from kb.ledger import LEDGER_PARTS_FOLDER
+    from kb.split import reserved_folders
+    from tests.support.project import REPO
+
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for folder in [*reserved_folders(), LEDGER_PARTS_FOLDER]:
+        assert f"`docs/{folder}/`" in text or (folder.endswith("/list") and "下的 `list/`" in text), folder
