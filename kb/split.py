@@ -162,7 +162,7 @@ def _tag_groups(index: ContentIndex) -> list[Group]:
     for number, tag in enumerate(sorted(index.by_tag), start=1):
         slug = _ascii_slug(tag)
         if not slug or slug in taken or not slug[0].isalpha():
-            slug = f"tag-{number}"  # no tag's pinyin begins with a digit, so none takes this one
+            slug = f"0-tag-{number}"  # the slugs kept above begin with a letter: none is taken by this one
         taken.add(slug)
         groups.append(Group(slug, tag, tuple(index.by_tag[tag]), "\n".join(tables.tag_description(index, tag))))
     return groups

@@ -4,6 +4,7 @@ its own number, neighbours link each other, hostile titles stay text; a small si
 from __future__ import annotations
 
 from html.parser import HTMLParser
+import json
 import posixpath
 import re
 
@@ -21,6 +22,10 @@ HOSTILE_TITLES = {
     10: "甲方 | 乙方",
 }
 TAGS = ("主体责任", "作风建设", "警示教育", "廉洁文化")
+# Tags a maintainer let through data/tags.yml: markup, the overview's own name, a pipe, a path.
+HOSTILE_TAGS = {"<script>alert(2)</script>": "说明 [x](javascript:alert(3))", "index": "与总览同名",
+                "甲|乙": "竖线", "../../escape": "路径"}
+HOSTILE_TAGGED = {11: '["<script>alert(2)</script>", "index"]', 12: '["甲|乙", "../../escape"]'}
 # Folder of parts → the page that shows the overview.
 LISTINGS = {
     "guide/tags": "guide/tags/index.html",
@@ -41,7 +46,7 @@ def _large_docs() -> dict[str, str]:
     summary = "这是一段较长的摘要，说明问题的主要表现、产生原因以及整改的总体思路和具体安排。" * 2
     for number in range(4, 4 + PROBLEMS):
         report = "report-01" if number % 3 else "report-02"
-        tags = f"[{TAGS[number % 4]}, {TAGS[(number + 1) % 4]}]"
+        tags = f"[{TAGS[number % 4]}, {TAGS[(number + 1) % 4]}]" if number not in HOSTILE_TAGGED else HOSTILE_TAGGED[number]
         problem_title = _title(number, "问题").replace('"', '\\"')
         docs[f"problems/problem-{number:03d}.md"] = (
             f'---\nid: problem-{number:03d}\ntype: problem\ntitle: "{problem_title}"\nsource: 测试\nsummary: {summary}\n'
@@ -101,9 +106,17 @@ def links_of(result, page: str) -> list[str]:
     return parser.hrefs
 
 
+def with_hostile_tags(project):
+    tags = project / "data" / "tags.yml"
+    lines = "".join(f"{json.dumps(tag, ensure_ascii=False)}: {json.dumps(about, ensure_ascii=False)}\n"
+                    for tag, about in HOSTILE_TAGS.items())
+    tags.write_text(tags.read_text(encoding="utf-8") + lines, encoding="utf-8")
+    return project
+
+
 @pytest.fixture(scope="module")
 def large(tmp_path_factory):
-    result = run_mkdocs(make_project(tmp_path_factory.mktemp("split") / "project", _large_docs()), timeout=600)
+    result = run_mkdocs(with_hostile_tags(make_project(tmp_path_factory.mktemp("split") / "project", _large_docs())), timeout=600)
     assert result.ok, result.output  # --strict: every link between the parts and the overviews resolves
     return result
 
@@ -176,6 +189,19 @@ def test_tag_parts_hold_each_tagged_item_once_per_tag(large):
         entries += [(tag, href) for href in links_of(large, page) if href.startswith(("problems/problem-", "measures/measure-"))]
     assert len(entries) == len(set(entries))
     assert len(entries) == 2 * 2 * PROBLEMS + 1  # two tags on each generated item, practice-01's tag
+    assert ("index", "problems/problem-011/index.html") in entries and ("甲|乙", "measures/measure-012/index.html") in entries
+
+
+def test_hostile_tags_stay_text_and_take_no_address_of_another(large):
+    parts = _parts(large, "guide/tags")
+    assert "guide/tags/0-index/index.html" in parts  # not guide/tags/index.html: the overview stays
+    assert "标签较长" in large.html("guide/tags/index.html")
+    assert all(p.startswith("guide/tags/") and ".." not in p for p in parts)
+    assert "guide/tags/escape/index.html" in parts
+    html = "".join(large.html(p) for p in parts) + large.html("guide/tags/index.html")
+    assert "<script>alert(2)" not in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert 'href="javascript:' not in html and "[x](javascript:alert(3))" in html
+    assert "标签：甲|乙" in html and ">甲|乙</a>" in html  # a whole cell of the overview, not two
 
 
 def test_a_self_check_part_is_a_form_of_its_own(large):
@@ -200,10 +226,14 @@ def test_hostile_titles_stay_text_on_the_parts(large):
 
 
 def test_the_handout_prints_the_parts_of_the_form_its_problems_are_on(large):
+    from kb.settings import load_settings
+    from kb.site import KnowledgeBase
     from kbtools.handout import FORM_PART, collect_sections
-    from tests.support.project import load_kb
+    from tests.support.project import reviewed_assets
 
-    kb = load_kb(large.site.parent / "docs")
+    project = large.site.parent  # its data/tags.yml has the hostile tags
+    kb = KnowledgeBase.load(load_settings(project, docs_dir=project / "docs", site_name="测试", extra=None,
+                                          audience="public", reviewed_assets=reviewed_assets()))
     parts = kb.splits.parts[("self_check", "")]
     session = kb.index.get("session-split")
     forms = dict(collect_sections(kb, session)[1])[FORM_PART]
