@@ -212,7 +212,7 @@ class KnowledgeBase:
             "count": lambda type_name: len(i.of_type(model.known_type(type_name).name)),
         }
         assert set(functions) == set(MACRO_NAMES)
-        functions = self.splits.bind(functions, path)
+        functions = split.bind(functions, path, lambda: self.splits)
         for name in LISTING_MACROS:
             functions[name] = _as_listing(functions[name])
         return templating.bind(functions, org=dict(self.org), site_name=self.site_name, build=self.info.as_dict())

@@ -175,14 +175,19 @@ def glossary(index: ContentIndex, from_path: str) -> str:
     terms = index.of_type("term")  # in pinyin order, as on paper
     if not terms:
         return "暂无术语。"
-    lines = []
-    for term in terms:
-        aliases = term.get("aliases") or []
-        also = f"（又称：{'、'.join(md_text(a) for a in aliases)}）" if aliases else ""
-        lines += [f"{link(index, from_path, term)}{also}", f":   {md_text(term.get('definition'))}", ""]
+    return glossary_body([glossary_entry(index, from_path, term) for term in terms])
+
+
+def glossary_entry(index: ContentIndex, from_path: str, term: model.Item) -> str:
+    aliases = term.get("aliases") or []
+    also = f"（又称：{'、'.join(md_text(a) for a in aliases)}）" if aliases else ""
+    return "\n".join([f"{link(index, from_path, term)}{also}", f":   {md_text(term.get('definition'))}", ""])
+
+
+def glossary_body(entries: list[str]) -> str:
     # Every term is defined right here, under its own linked name: a definition marked with
     # links (a term underlined inside its own definition) would only send the reader around.
-    return '<div class="kb-nomark" markdown>\n\n' + "\n".join(lines) + "\n</div>\n"
+    return '<div class="kb-nomark" markdown>\n\n' + "\n".join(entries) + "\n</div>\n"
 
 
 def self_check_points(problem: model.Item, from_path: str) -> list[str]:
