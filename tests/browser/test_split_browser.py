@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from tests.browser.test_self_check import BOXES, state
-from tests.e2e.test_split import _large_docs
+from tests.e2e.test_split import _large_docs, with_hostile_tags
 from tests.support.browser import chromium_fixture, record_requests, serve_folder
 from tests.support.project import make_project, run_mkdocs, run_script
 
@@ -18,7 +18,7 @@ browser = chromium_fixture(scope="module")
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    return make_project(tmp_path_factory.mktemp("split-browser") / "project", _large_docs())
+    return with_hostile_tags(make_project(tmp_path_factory.mktemp("split-browser") / "project", _large_docs()))
 
 
 @pytest.fixture(scope="module")
