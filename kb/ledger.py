@@ -155,14 +155,16 @@ LEDGER_PAGE = "measures/ledger.md"  # the overview the parts link back to
 
 
 def ledger_parts(index: ContentIndex, today: str) -> list[split.Part]:
-    """The pages of the ledger when it is too large for one (none when it fits)."""
-    groups = ledger_groups(index, today)
-    if split.estimated_bytes(_whole_ledger(index, LEDGER_PAGE, groups)) <= split.LISTING_BYTES:
-        return []
-    parts = []
-    for group in groups:
+    """The pages of the ledger when it is too large for one (none when it fits), measured row by row."""
+    measured = []
+    for group in ledger_groups(index, today):
         where = split.part_path(LEDGER_PARTS_FOLDER, group.slug, 1)
         sizes = [split.estimated_bytes(_row_line(index, where, row)) + 1 for row in group.rows]
+        measured.append((group, where, sizes))
+    if sum(sum(sizes) for _, _, sizes in measured) <= split.LISTING_BYTES:
+        return []
+    parts = []
+    for group, where, sizes in measured:
         runs = split.cut(group.rows, sizes, split.LISTING_BYTES - split.estimated_bytes("\n".join(_group_facts(index, where, group))))
         whole = split.Group(group.slug, group.title, tuple(group.rows), report=group.report)
         parts += [split.Part(LEDGER_TITLE, split.part_path(LEDGER_PARTS_FOLDER, group.slug, number), whole, run, number, len(runs))
@@ -199,13 +201,14 @@ def _states(groups: list[LedgerGroup]) -> list[MeasureState]:
     return list({row.measure.id: row.state for group in groups for row in group.rows}.values())
 
 
-def ledger_page(index: ContentIndex, from_path: str, today: str) -> str:
+def ledger_page(index: ContentIndex, from_path: str, today: str, parts: list[split.Part] | None = None) -> str:
     """整改台账 on the web: per report, numbered rows, each problem with its measures; an
-    overview with a page per report when it would not fit on one."""
+    overview with a page per report when it would not fit on one (`parts`: ledger_parts, when
+    the caller has them)."""
     groups = ledger_groups(index, today)
     if not groups:
         return "暂无整改措施。"
-    parts = ledger_parts(index, today)
+    parts = ledger_parts(index, today) if parts is None else parts
     if not parts:
         return _whole_ledger(index, from_path, groups)
     states = _states(groups)

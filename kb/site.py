@@ -139,10 +139,14 @@ class KnowledgeBase:
         """Pages the build adds that are in no file of docs/ (the parts of a large ledger):
         docs-relative path → (title, Markdown). Engine output from escaped data, so no
         template runs on it."""
-        parts = ledger.ledger_parts(self.index, self.info.date)
+        parts = self.ledger_parts
         overview = ledger.LEDGER_PAGE if ledger.LEDGER_PAGE in self.content.pages else None
         pages = {part.path: (part.title, ledger.ledger_part_page(self.index, part, parts, overview)) for part in parts}
         return {**pages, **self.splits.pages()}
+
+    @functools.cached_property
+    def ledger_parts(self) -> list:
+        return ledger.ledger_parts(self.index, self.info.date)
 
     @functools.cached_property
     def splits(self) -> split.Splits:
@@ -207,7 +211,7 @@ class KnowledgeBase:
             "self_check": _bound(tables.self_check, i, path),
             "recent_changes": lambda limit=8: tables.recent_changes(i, path, limit, history=self.history),
             "tag_index": _bound(tables.tag_index, i, path),
-            "ledger": lambda: ledger.ledger_page(i, path, self.info.date),
+            "ledger": lambda: ledger.ledger_page(i, path, self.info.date, self.ledger_parts),
             "dashboard": lambda: dashboard.dashboard_page(i, path, self.info.date, functools.partial(self._place_chart, path)),
             "count": lambda type_name: len(i.of_type(model.known_type(type_name).name)),
         }

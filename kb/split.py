@@ -126,7 +126,6 @@ class Listing:
     title: str
     folder: str  # reserved for the parts
     group_label: str  # what the groups are, as a column header
-    whole: Callable[[ContentIndex, str], str]  # the macro's own output
     groups: Callable[[ContentIndex], list[Group]]
     entry: Callable[[ContentIndex, str, object], str]  # one entry's Markdown on a page
     body: Callable[[ContentIndex, Group, list[str]], str]  # a part's entries with what goes around them
@@ -176,25 +175,27 @@ def _type_listing(type_name: str) -> Listing:
     folder = model.TYPES[type_name].folder
     return Listing(
         "type_index", type_name, model.TYPE_PLURAL_LABELS[type_name], f"{folder}/list", "督导调研报告",
-        whole=lambda index, path: tables.type_index(index, path, type_name),
         groups=lambda index: _by_report(index, index.of_type(type_name)),
         entry=tables.index_row,
         body=lambda index, group, entries: tables.index_table(index, type_name, entries).strip(),
     )
 
 
+def _joined(index: ContentIndex, group: Group, entries: list[str]) -> str:
+    return "\n".join(entries)
+
+
 LISTINGS: tuple[Listing, ...] = (
-    Listing("tag_index", "", "标签", "guide/tags", "标签", tables.tag_index, _tag_groups, tables.tag_entry,
-            body=lambda index, group, entries: "\n".join(entries)),
-    Listing("problem_checklist", "", "问题清单", "problems/checklist", "督导调研报告", tables.problem_checklist,
-            _problems_by_report, tables.checklist_entry, body=lambda index, group, entries: "\n".join(entries)),
-    Listing("self_check", "", "自查清单", "self-check", "督导调研报告", tables.self_check,
-            _problems_by_report, tables.self_check_entry, body=lambda index, group, entries: tables.self_check_form(entries)),
-    Listing("problem_measure_matrix", "", "问题与措施对照", "measures/matrix", "督导调研报告", tables.problem_measure_matrix,
-            _problems_by_report, tables.matrix_entry, body=lambda index, group, entries: tables.matrix_list(entries)),
-    Listing("glossary", "", "术语表", "terms/glossary", "", tables.glossary,
-            lambda index: [Group("all", "", tuple(index.of_type("term")))], tables.glossary_entry,
-            body=lambda index, group, entries: tables.glossary_body(entries)),
+    Listing("tag_index", "", "标签", "guide/tags", "标签", _tag_groups, tables.tag_entry, _joined),
+    Listing("problem_checklist", "", "问题清单", "problems/checklist", "督导调研报告", _problems_by_report,
+            tables.checklist_entry, _joined),
+    Listing("self_check", "", "自查清单", "self-check", "督导调研报告", _problems_by_report,
+            tables.self_check_entry, lambda index, group, entries: tables.self_check_form(entries)),
+    Listing("problem_measure_matrix", "", "问题与措施对照", "measures/matrix", "督导调研报告", _problems_by_report,
+            tables.matrix_entry, lambda index, group, entries: tables.matrix_list(entries)),
+    # Terms are in pinyin order, as on paper: the parts say from which term to which.
+    Listing("glossary", "", "术语表", "terms/glossary", "", lambda index: [Group("all", "", tuple(index.of_type("term")))],
+            tables.glossary_entry, lambda index, group, entries: tables.glossary_body(entries)),
     *(_type_listing(type_name) for type_name in model.TYPES),
 )
 LISTING_BY_KEY = {listing.key: listing for listing in LISTINGS}
@@ -210,6 +211,8 @@ def listing_calls(pages: dict[str, str]) -> dict[tuple[str, str], list[str]]:
     `pages`: docs path → page body. A page's macros take only literal arguments (templating)."""
     calls: dict[tuple[str, str], list[str]] = {}
     for path in sorted(pages):
+        if not _CALL.search(pages[path]):
+            continue  # most pages call none: no need to parse them
         for name, arguments in templating.macro_calls(pages[path]):
             key = (name, str(arguments[0]) if arguments else "")
             if key in LISTING_BY_KEY and path not in calls.setdefault(key, []):
@@ -226,19 +229,31 @@ class Splits:
         self.calls = calls
         self.titles = titles  # docs path → page title, for the links back to the overview
         self.parts: dict[tuple[str, str], list[Part]] = {}
-        for key, callers in calls.items():
-            listing = LISTING_BY_KEY[key]
-            if estimated_bytes(listing.whole(index, callers[0])) > LISTING_BYTES:
-                self.parts[key] = self._cut(listing)
+        self._written: dict[str, list[str]] = {}  # a group's first part → its entries' Markdown, written to measure them
+        for key in calls:
+            parts = self._cut(LISTING_BY_KEY[key])
+            if parts:
+                self.parts[key] = parts
 
     def _cut(self, listing: Listing) -> list[Part]:
-        parts: list[Part] = []
+        """The listing's parts, or none when all of it fits on one page. Measured entry by entry
+        (what a part holds), never by rendering the whole listing."""
+        measured = []
         for group in listing.groups(self.index):
-            where = f"{listing.folder}/{group.slug}.md"  # links are as long from every part
-            sizes = [estimated_bytes(listing.entry(self.index, where, entry)) + 1 for entry in group.entries]
-            runs = cut(group.entries, sizes, LISTING_BYTES - estimated_bytes(group.about))
-            parts += [Part(listing.title, part_path(listing.folder, group.slug, number), group, run, number, len(runs))
-                      for number, run in enumerate(runs, start=1)]
+            # Written from the group's first part: its links are as long as from the others'.
+            written = [listing.entry(self.index, part_path(listing.folder, group.slug, 1), e) for e in group.entries]
+            measured.append((group, written, [estimated_bytes(w) + 1 for w in written]))
+        if sum(sum(sizes) for _, _, sizes in measured) <= LISTING_BYTES:
+            return []
+        parts: list[Part] = []
+        for group, written, sizes in measured:
+            runs = cut(range(len(written)), sizes, LISTING_BYTES - estimated_bytes(group.about))
+            for number, run in enumerate(runs, start=1):
+                part = Part(listing.title, part_path(listing.folder, group.slug, number), group,
+                            tuple(group.entries[n] for n in run), number, len(runs))
+                if number == 1:
+                    self._written[part.path] = [written[n] for n in run]
+                parts.append(part)
         return parts
 
     def overview(self, macro: str, arguments: tuple, from_path: str) -> str | None:
@@ -274,7 +289,7 @@ class Splits:
             home = self.calls[key][0]
             overview = (home, f"{self.titles.get(home) or listing.title}总览")
             for part in parts:
-                entries = [listing.entry(self.index, part.path, entry) for entry in part.entries]
+                entries = self._written.get(part.path) or [listing.entry(self.index, part.path, e) for e in part.entries]
                 about = part.group.about
                 if part.group.report is not None:
                     about = f"<small>督导调研报告：{link(self.index, part.path, part.group.report)}</small>"
@@ -284,6 +299,7 @@ class Splits:
 
 
 SPLIT_MACROS = frozenset(listing.macro for listing in LISTINGS)
+_CALL = re.compile(r"\b(?:" + "|".join(sorted(SPLIT_MACROS)) + r")\s*\(")
 
 
 def bind(functions: dict[str, Callable], path: str, splits: Callable[[], Splits]) -> dict[str, Callable]:
