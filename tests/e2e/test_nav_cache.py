@@ -81,8 +81,9 @@ def without_nav(html: str) -> str:
 def test_the_site_is_the_same_with_and_without_the_cache(builds, audience):
     cached, uncached = builds[audience], builds[f"{audience}-off"]
     kept, pages = reused(cached.output)
-    # One rendering per folder of item pages and per ledger depth; the other pages reused one.
-    assert 7 <= kept <= 12 and pages > 200, (kept, pages)
+    # One rendering per folder of item pages and per depth of the ledger's parts and of the
+    # checklist's and self-check's (104 problems split them too: kb/split.py); the other pages reused one.
+    assert 7 <= kept <= 14 and pages > 200, (kept, pages)
     assert reused(uncached.output) == (0, 0)
     assert changed_files(snapshot(cached.site), snapshot(uncached.site)) == set()
 
