@@ -146,8 +146,8 @@ def _by_report(index: ContentIndex, items: list[model.Item]) -> list[Group]:
     groups = [Group(report.id, named(index, report), tuple(mine), report=report)
               for report, mine in reports.values() if mine]
     if loose:
-        groups.append(Group("0-no-report", NO_REPORT if groups else "", tuple(loose)) if groups
-                      else Group("all", "", tuple(loose)))
+        # "0-…": no ID begins with a digit, so no report's group takes this address.
+        groups.append(Group("0-no-report", NO_REPORT, tuple(loose)) if groups else Group("all", "", tuple(loose)))
     return groups
 
 
