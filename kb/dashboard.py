@@ -3,7 +3,7 @@
 No script: a chart reads the same offline and on paper. Each chart is an image with a name
 and a text alternative (role="img", <title>, <desc>) and is followed by a table of its
 numbers. Every label comes from editors' text and is escaped here; the SVG is put into the
-page after the sanitizer has run (kb.site.ChartSlots), since the allowlist admits no SVG
+page after the sanitizer has run (kb/slots.py), since the allowlist admits no SVG
 from pages.
 """
 from __future__ import annotations

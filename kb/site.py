@@ -136,8 +136,8 @@ class KnowledgeBase:
 
     @functools.cached_property
     def generated_pages(self) -> dict[str, tuple[str, str]]:
-        """Pages the build adds that are in no file of docs/ (the parts of a large ledger):
-        docs-relative path → (title, Markdown). Engine output from escaped data, so no
+        """Pages the build adds that are in no file of docs/ (the parts of a large ledger and
+        of split listings, kb/split.py): docs-relative path → (title, Markdown). Engine output from escaped data, so no
         template runs on it."""
         parts = self.ledger_parts
         overview = ledger.LEDGER_PAGE if ledger.LEDGER_PAGE in self.content.pages else None
@@ -145,7 +145,8 @@ class KnowledgeBase:
         return {**pages, **self.splits.pages()}
 
     @functools.cached_property
-    def ledger_parts(self) -> list:
+    def ledger_parts(self) -> list[split.Part]:
+        """The ledger's parts (none when it fits on one page), for its page and the part pages."""
         return ledger.ledger_parts(self.index, self.info.date)
 
     @functools.cached_property
@@ -226,7 +227,8 @@ class KnowledgeBase:
         return self.slots.place(path, lambda href: f'<figure class="kb-chart">{svg}</figure>', after_sanitize=True)
 
     def render_page(self, path: str, markdown: str) -> str:
-        """Final Markdown of a page: sandboxed template, plus header and relations for items."""
+        """Final Markdown of a page: sandboxed template, plus the engine's parts around an
+        item's text (kb/item_page.py; tokens until finish_html fills them)."""
         if path in self.generated_pages:
             return markdown
         self.slots.start(path)
@@ -258,7 +260,7 @@ class KnowledgeBase:
     @staticmethod
     def _search_summary(item: model.Item) -> str:
         """The item's summary, or its callout field (a term's definition), which its page may
-        not show when the editor's own section says it (kb.item_page.page_header)."""
+        not show when the editor's own section says it (kb.item_page.facts)."""
         callout = item.spec.callout_field
         return item.summary or (str(item.get(callout) or "") if callout else "")
 

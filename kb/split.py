@@ -1,13 +1,15 @@
 """Listings too large for one page, split into parts: one mechanism for every macro that lists
-the whole knowledge base (tags, checklists, the self-check form, the matrix, type indexes).
+the whole knowledge base (tags, checklists, the self-check form, the matrix, the glossary,
+type indexes), and the functions the ledger (kb/ledger.py) is cut with too.
 
 When a listing would make a page of more than LISTING_BYTES of HTML (estimated from its
 Markdown), the page that calls the macro shows an overview instead (what each part holds, with
 counts, linked) and the build adds one page per group (a report, a tag) under the listing's
-reserved folder, a large group cut into parts; each part links its neighbours and the overview. Entries keep the numbers they have everywhere
-(问题三 is the third problem on every page). Part pages are engine Markdown from escaped data,
-never templated; no file of docs/ may stand in a reserved folder (KnowledgeBase.check_pages).
-Below the budget the macro's output is what it always was.
+reserved folder, a large group cut into parts; each part links its neighbours and the
+overview. Entries keep the numbers they have everywhere (问题三 is the third problem on
+every page). Part pages are engine Markdown from escaped data, never templated; no file of
+docs/ may stand in a reserved folder (KnowledgeBase.check_pages). Below the budget the
+macro's output is what it always was.
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ def estimated_bytes(markdown: str) -> int:
 class Group:
     slug: str  # its name in addresses: a report's ID, a tag's pinyin, "all"
     title: str  # plain text; "" when the listing is not grouped
-    entries: tuple  # what the listing shows, in order (items)
+    entries: tuple  # what the listing shows, in order (items; a ledger's rows)
     about: str = ""  # Markdown shown above the group's entries (a tag's description)
     report: model.Item | None = None  # the report whose items the group holds
 

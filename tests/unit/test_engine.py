@@ -57,17 +57,17 @@ def test_matrix_marks_editorial_mapping(kb):
     assert "问题一 × 措施一：措施要求落实一岗双责" in text
 
 
-def footer(kb, item_id: str) -> str:
+def relations_and_source(kb, item_id: str) -> str:
     """An item's relations and source as the build writes them, links to docs paths."""
     item = kb.index.get(item_id)
     return item_page.relations(kb.index, item, href=lambda path: path) + item_page.source(kb.index, item)
 
 
-def test_page_footer_groups_and_source(kb):
-    problem_footer = footer(kb, "problem-01")
+def test_relations_are_grouped_by_kind_and_the_source_follows(kb):
+    problem_footer = relations_and_source(kb, "problem-01")
     assert "<strong>整改措施</strong>" in problem_footer and "<strong>相关政策</strong>" in problem_footer
     assert "<strong>相关术语</strong>" in problem_footer and "测试报告 二、1" in problem_footer
-    term_footer = footer(kb, "term-yigang")
+    term_footer = relations_and_source(kb, "term-yigang")
     assert "<strong>被引用于</strong>" in term_footer
     assert '<li>存在问题 · <a href="problems/problem-01.md">主体责任压力传导不够</a></li>' in term_footer
     assert "<strong>整改措施</strong>" not in term_footer
