@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from . import model, progress
 from .index import ContentIndex
-from .markup import html_link, md_text, section_index_path, short_label, text
+from .markup import html_link, html_text, md_text, section_index_path, short_label
 from .search_index import CALLOUT_CLASS, LISTING_CLASS
 from .slots import Href, Render
 
@@ -45,26 +45,26 @@ def item_markdown(index: ContentIndex, item: model.Item, body: str, place: Place
 
 
 def breadcrumb(index: ContentIndex, item: model.Item, href: Href) -> str:
-    label = text(model.TYPE_PLURAL_LABELS[item.type])
+    label = html_text(model.TYPE_PLURAL_LABELS[item.type])
     section_url = href(section_index_path(item.type))
-    section = f'<a href="{text(section_url)}">{label}</a>' if section_url is not None else label
+    section = f'<a href="{html_text(section_url)}">{label}</a>' if section_url is not None else label
     home_url = href("index.md")
-    home = f'<a href="{text(home_url)}">首页</a>' if home_url is not None else "首页"
+    home = f'<a href="{html_text(home_url)}">首页</a>' if home_url is not None else "首页"
     # The page itself by the name a reader knows (措施一, or its title), never its ID.
-    return f'<div class="kb-breadcrumb">{home} › {section} › {text(short_label(index, item))}</div>'
+    return f'<div class="kb-breadcrumb">{home} › {section} › {html_text(short_label(index, item))}</div>'
 
 
 def facts(index: ContentIndex, item: model.Item, updated: str | None = None) -> str:
     """A one-line card of the item's facts under its title (no ID: readers know an item by
     its name; editors find the ID at the end of the page), and a term's definition;
     `updated` is when the page last changed, as readers write dates."""
-    shown = [f"<strong>类型</strong> {text(item.spec.label)}"]
-    shown += [f"<strong>{text(field.label)}</strong> {text(item.get(field.name))}"
+    shown = [f"<strong>类型</strong> {html_text(item.spec.label)}"]
+    shown += [f"<strong>{html_text(field.label)}</strong> {html_text(item.get(field.name))}"
               for field in item.spec.fields if field.in_header and item.get(field.name)]
     if item.tags:
-        shown.append("<strong>标签</strong> " + "、".join(text(tag) for tag in item.tags))
+        shown.append("<strong>标签</strong> " + "、".join(html_text(tag) for tag in item.tags))
     if updated:
-        shown.append(f"<strong>最后更新</strong> {text(updated)}")
+        shown.append(f"<strong>最后更新</strong> {html_text(updated)}")
     if item.audience == "internal":
         shown.append("<strong>仅限内部</strong>")
     html = f'<div class="kb-facts kb-nomark">\n<p>{" · ".join(shown)}</p>\n</div>'
@@ -74,7 +74,7 @@ def facts(index: ContentIndex, item: model.Item, updated: str | None = None) -> 
     # then that section is the page's definition (a box titled 释义 above a section 释义
     # said the same thing twice). The one line stays in the glossary and the tooltips.
     if callout and item.get(callout) and not item.sections.get(label, "").strip():
-        html += f'\n<p class="{CALLOUT_CLASS} kb-lead">{text(item.get(callout))}</p>'
+        html += f'\n<p class="{CALLOUT_CLASS} kb-lead">{html_text(item.get(callout))}</p>'
     return html
 
 
@@ -91,11 +91,11 @@ def relations(index: ContentIndex, item: model.Item, href: Href) -> str:
         return "<p>暂无关联内容。</p>"
     html = []
     for label, links in groups:
-        html.append(f"<p><strong>{text(label)}</strong></p>\n<ul>")
+        html.append(f"<p><strong>{html_text(label)}</strong></p>\n<ul>")
         for entry in links:
-            note = f" <small>（编辑归纳：{text(entry.editorial)}）</small>" if entry.editorial else ""
+            note = f" <small>（编辑归纳：{html_text(entry.editorial)}）</small>" if entry.editorial else ""
             # Every group heading names one type except "被引用于", which mixes them.
-            badge = f"{text(entry.item.spec.label)} · " if label == model.CITED_BY_LABEL else ""
+            badge = f"{html_text(entry.item.spec.label)} · " if label == model.CITED_BY_LABEL else ""
             html.append(f"<li>{badge}{html_link(href, entry.item)}{note}</li>")
         html.append("</ul>")
     return "\n".join(html)
@@ -104,10 +104,10 @@ def relations(index: ContentIndex, item: model.Item, href: Href) -> str:
 def source(index: ContentIndex, item: model.Item) -> str:
     """The source, the note on editorial relations, and the ID for editors, who write IDs in
     front matter and in {{ link("…") }}: one small line, last."""
-    html = [f"<p>{text(item.source)}</p>"]
+    html = [f"<p>{html_text(item.source)}</p>"]
     if any(r.editorial for r in item.relations) or any(r.editorial for _, r in index.backlinks.get(item.id, [])):
         html.append("<p><small>标注“编辑归纳”的对应关系为本知识库编辑根据报告内容归纳，报告原文未逐条对应。</small></p>")
-    html.append(f'<p class="{REFERENCE_CLASS} kb-nomark">引用编号：{text(item.id)}</p>')
+    html.append(f'<p class="{REFERENCE_CLASS} kb-nomark">引用编号：{html_text(item.id)}</p>')
     return "\n".join(html)
 
 
@@ -115,14 +115,14 @@ def session_facts(session: model.Item) -> str:
     """A training session's date and trainees ("" when it gives neither)."""
     shown = []
     if session.get("date"):
-        shown.append(f"<strong>培训日期</strong> {text(session.get('date'))}")
+        shown.append(f"<strong>培训日期</strong> {html_text(session.get('date'))}")
     if session.get("trainees"):
-        shown.append(f"<strong>培训对象</strong> {text(session.get('trainees'))}")
+        shown.append(f"<strong>培训对象</strong> {html_text(session.get('trainees'))}")
     return f'<div class="kb-facts">\n<p>{" · ".join(shown)}</p>\n</div>' if shown else ""
 
 
 def agenda(session: model.Item) -> str:
-    steps = "\n".join(f"<li>{text(step)}</li>" for step in session.get("agenda") or [])
+    steps = "\n".join(f"<li>{html_text(step)}</li>" for step in session.get("agenda") or [])
     return f"<ol>\n{steps}\n</ol>"
 
 
@@ -139,13 +139,13 @@ def session_contents(index: ContentIndex, session: model.Item, href: Href) -> st
     for type_name in model.TYPES:
         group = [i for i in shown if i.type == type_name]
         if group:
-            html.append(f"<p><strong>{text(model.TYPE_PLURAL_LABELS[type_name])}</strong></p>\n<ul>")
-            html += [f"<li>{html_link(href, i)}" + (f"：{text(i.summary)}" if i.summary else "") + "</li>" for i in group]
+            html.append(f"<p><strong>{html_text(model.TYPE_PLURAL_LABELS[type_name])}</strong></p>\n<ul>")
+            html += [f"<li>{html_link(href, i)}" + (f"：{html_text(i.summary)}" if i.summary else "") + "</li>" for i in group]
             html.append("</ul>")
     if not covered:
         html.append("<p>本专题尚未列出学习内容。</p>")
     if len(covered) > len(shown):
-        tags = "、".join(f"“{text(tag)}”" for tag in session.tags)
+        tags = "、".join(f"“{html_text(tag)}”" for tag in session.tags)
         html.append(f"<p>另有 {len(covered) - len(shown)} 个带有{tags}标签的条目，可在标签页查看。</p>")
     html.append("</div>")
     return "\n".join(html)

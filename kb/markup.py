@@ -4,6 +4,7 @@ validates and rewrites for both the web site and the offline bundle; the parts o
 pages written as HTML (kb/slots.py) get their URLs from the build, through `html_link`."""
 from __future__ import annotations
 
+from collections.abc import Callable
 import html
 import re
 
@@ -68,21 +69,21 @@ def link(index: ContentIndex, from_path: str, item: model.Item, text: str | None
     return f"[{table_cell(md_text(label))}]({relative_link(from_path, item.path)}{table_cell(hover)})"
 
 
-def text(value) -> str:
+def html_text(value) -> str:
     """Front-matter or data text as HTML that shows exactly that text, on one line (the
     HTML counterpart of md_text, for the parts the engine writes as HTML: kb/slots.py)."""
     return html.escape(" ".join(str(value).split()), quote=True)
 
 
-def html_link(href, item: model.Item, label: str | None = None) -> str:
+def html_link(href: Callable[[str], str | None], item: model.Item, label: str | None = None) -> str:
     """An HTML link to an item (the counterpart of `link`); its text alone when the item's
     page is not in the site. `href(docs_path)` is the page's URL of a file."""
     shown = label if label is not None else item.title
     url = href(item.path)
     if url is None:
-        return text(shown)
-    hover = "" if shown == item.title else f' title="{text(item.title)}"'
-    return f'<a href="{html.escape(url, quote=True)}"{hover}>{text(shown)}</a>'
+        return html_text(shown)
+    hover = "" if shown == item.title else f' title="{html_text(item.title)}"'
+    return f'<a href="{html.escape(url, quote=True)}"{hover}>{html_text(shown)}</a>'
 
 
 def link_by_id(index: ContentIndex, from_path: str, item_id: str, text: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import model
 from .index import ContentIndex
-from .markup import html_link, named, text
+from .markup import html_link, html_text, named
 from .rectification import STATUS_CLASS, MeasureState, measure_state, recurrence
 from .slots import Href
 
@@ -19,33 +19,33 @@ def measure_block(index: ContentIndex, measure: model.Item, today: str) -> str:
     state = measure_state(index, measure, today)
     status = status_badge(state)
     if state.overdue:
-        status += f' <strong class="kb-overdue">逾期</strong>（完成时限 {text(state.deadline)}，统计至 {text(today)}）'
+        status += f' <strong class="kb-overdue">逾期</strong>（完成时限 {html_text(state.deadline)}，统计至 {html_text(today)}）'
     if not state.recorded:
         return (f'<div class="kb-progress">\n<p><strong>整改状态</strong> {status}：报告没有载明责任单位、完成时限和整改进展，'
                 "由责任单位按实际情况补充。</p>\n</div>")
     facts = [f"<strong>整改状态</strong> {status}"]
     for label, value in (("责任单位", state.owner_unit), ("责任人", state.owner), ("完成时限", state.deadline)):
-        facts.append(f"<strong>{label}</strong> {text(value) if value else model.STATUS_UNKNOWN}")
+        facts.append(f"<strong>{label}</strong> {html_text(value) if value else model.STATUS_UNKNOWN}")
     html = ['<div class="kb-progress">', f"<p>{' · '.join(facts)}</p>"]
     if state.milestones:
         html.append(f"<p><strong>阶段目标</strong>（已完成 {state.milestones_done}/{len(state.milestones)}）</p>\n<ul>")
-        html += [f"<li>{'✓ 已完成' if m.get('done') else '○ 未完成'} · {text(m['date'])} · {text(m['text'])}</li>"
+        html += [f"<li>{'✓ 已完成' if m.get('done') else '○ 未完成'} · {html_text(m['date'])} · {html_text(m['text'])}</li>"
                  for m in state.milestones]
         html.append("</ul>")
     if state.evidence:
         html.append("<p><strong>佐证材料</strong></p>\n<ul>")
         for entry in state.evidence:
             # The address is checked by the loader (http or https only) and the page is sanitized.
-            title = (f'<a href="{text(entry["url"])}">{text(entry["title"])}</a>' if entry.get("url")
-                     else text(entry["title"]))
-            extra = [text(entry["date"])] if entry.get("date") else []
+            title = (f'<a href="{html_text(entry["url"])}">{html_text(entry["title"])}</a>' if entry.get("url")
+                     else html_text(entry["title"]))
+            extra = [html_text(entry["date"])] if entry.get("date") else []
             if entry.get("audience") == "internal":
                 extra.append("仅限内部")
             html.append(f"<li>{title}" + (f"（{'，'.join(extra)}）" if extra else "") + "</li>")
         html.append("</ul>")
     if state.verified_by or state.verified_on:
-        html.append(f"<p><strong>验收</strong> {text(state.verified_by) if state.verified_by else model.STATUS_UNKNOWN}"
-                    f" · {text(state.verified_on) if state.verified_on else '日期待明确'}</p>")
+        html.append(f"<p><strong>验收</strong> {html_text(state.verified_by) if state.verified_by else model.STATUS_UNKNOWN}"
+                    f" · {html_text(state.verified_on) if state.verified_on else '日期待明确'}</p>")
     return "\n".join(html + ["</div>"])
 
 
