@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import model, split
-from .index import ContentIndex, relative_link
+from .index import ContentIndex
 from .markdown_text import bullet_points, plain_text
 from .markup import link, md_text, named, short_label, table_cell
 from .progress import status_badge
@@ -215,12 +215,9 @@ def ledger_page(index: ContentIndex, from_path: str, today: str, parts: list[spl
     lines = [_counts_line(states), ""]
     lines += ["台账较长，按督导报告分页：", "", "| 督导报告 | 督导轮次 | 行数 | 整改状态 |", "|---|---|---:|---|"]
     for group in groups:
-        mine = [p for p in parts if p.group.slug == group.slug]
-        pages = "、".join(f"[第 {p.number} 部分]({relative_link(from_path, p.path)})" for p in mine[1:])
-        title = f"[{md_text(group.title)}]({relative_link(from_path, mine[0].path)})" + (f"（另见 {pages}）" if pages else "")
         group_states = _states([group])
         counts = "、".join(f"{s} {n}" for s in STATUS_ORDER if (n := sum(1 for g in group_states if g.status == s)))
-        lines.append(f"| {table_cell(title)} | {md_text(round_label(index, group.report))} | {len(group.rows)} | {counts} |")
+        lines.append(f"| {split.group_cell(parts, group.slug, from_path)} | {md_text(round_label(index, group.report))} | {len(group.rows)} | {counts} |")
     return "\n".join(lines + [""] + _by_unit_counts(states))
 
 

@@ -16,6 +16,9 @@ from .index import ContentIndex
 from .markup import short_label
 
 NO_REPORT = "未注明报告"
+# The address of the group of items without a report, in the ledger and split listings: no
+# ID begins with a digit, so no report's group can take it.
+NO_REPORT_SLUG = "0-no-report"
 NO_UNIT = model.STATUS_UNKNOWN
 NO_CATEGORY = "未分类"
 
@@ -99,7 +102,7 @@ class LedgerGroup:
     def slug(self) -> str:
         """The group's name in addresses: the report's ID, or for problems without a report
         a name no ID can take (IDs begin with a letter)."""
-        return self.report.id if self.report else "0-no-report"
+        return self.report.id if self.report else NO_REPORT_SLUG
 
     @property
     def anchor(self) -> str:

@@ -113,7 +113,7 @@ class KnowledgeBase:
             errors += templating.check_template(body, path=path, first_line=first, macros=macros, variables=variables)
         errors += check_links(self.content, excluded=excluded, generated=frozenset(EXPORT_FILES))
         # The build writes the parts of a large ledger or listing there: an editor's file would be replaced.
-        reserved = {ledger.LEDGER_PARTS_FOLDER: "整改台账", **split.reserved_folders()}
+        reserved = {ledger.LEDGER_PARTS_FOLDER: ledger.LEDGER_TITLE, **split.reserved_folders()}
         for path in sorted({*self.content.pages, *self.content.static_files}):
             folder = next((f for f in reserved if path.startswith(f + "/")), None)
             if folder is not None:

@@ -22,7 +22,7 @@ from pypinyin import lazy_pinyin
 from . import model, tables, templating
 from .index import ContentIndex, relative_link
 from .markup import link, md_text, named, table_cell
-from .rectification import NO_REPORT, report_of
+from .rectification import NO_REPORT, NO_REPORT_SLUG, report_of
 from .search_index import LISTING_CLASS
 
 # The page-size goal of issue 11: bytes of a page's final HTML, Material's chrome included.
@@ -107,6 +107,15 @@ def neighbour_links(part: Part, parts: list[Part], overview: tuple[str, str] | N
     return " · ".join(links)
 
 
+def group_cell(parts: list[Part], slug: str, from_path: str) -> str:
+    """A group's cell of an overview, as Markdown from `from_path`: its title linked to its
+    first part, then links to its later parts."""
+    mine = [part for part in parts if part.group.slug == slug]
+    more = "、".join(f"[第 {p.number} 部分]({relative_link(from_path, p.path)})" for p in mine[1:])
+    name = f"[{md_text(mine[0].group.title)}]({relative_link(from_path, mine[0].path)})"
+    return table_cell(name + (f"（另见 {more}）" if more else ""))
+
+
 def part_page(part: Part, parts: list[Part], overview: tuple[str, str] | None, body: str, about: str = "") -> str:
     """The Markdown of one part: title, links, what the group is, the entries (a listing, which
     the search index leaves out: the items have their own pages), links again."""
@@ -134,7 +143,12 @@ class Listing:
 
     @property
     def key(self) -> tuple[str, str]:
-        return (self.macro, self.argument)
+        return listing_key(self.macro, (self.argument,) if self.argument else ())
+
+
+def listing_key(macro: str, arguments: Sequence) -> tuple[str, str]:
+    """Which listing a macro call shows: the macro and its one argument (type_index's type)."""
+    return (macro, str(arguments[0]) if arguments else "")
 
 
 def _by_report(index: ContentIndex, items: list[model.Item]) -> list[Group]:
@@ -148,8 +162,7 @@ def _by_report(index: ContentIndex, items: list[model.Item]) -> list[Group]:
     groups = [Group(report.id, named(index, report), tuple(mine), report=report)
               for report, mine in reports.values() if mine]
     if loose:
-        # "0-…": no ID begins with a digit, so no report's group takes this address.
-        groups.append(Group("0-no-report", NO_REPORT, tuple(loose)) if groups else Group("all", "", tuple(loose)))
+        groups.append(Group(NO_REPORT_SLUG, NO_REPORT, tuple(loose)) if groups else Group("all", "", tuple(loose)))
     return groups
 
 
@@ -216,7 +229,7 @@ def listing_calls(pages: dict[str, str]) -> dict[tuple[str, str], list[str]]:
         if not _CALL.search(pages[path]):
             continue  # most pages call none: no need to parse them
         for name, arguments in templating.macro_calls(pages[path]):
-            key = (name, str(arguments[0]) if arguments else "")
+            key = listing_key(name, arguments)
             if key in LISTING_BY_KEY and path not in calls.setdefault(key, []):
                 calls[key].append(path)
     return calls
@@ -260,7 +273,7 @@ class Splits:
 
     def overview(self, macro: str, arguments: tuple, from_path: str) -> str | None:
         """What a page calling the macro shows when its listing is split (None: the listing)."""
-        key = (macro, str(arguments[0]) if arguments else "")
+        key = listing_key(macro, arguments)
         parts = self.parts.get(key)
         if not parts:
             return None
@@ -277,10 +290,7 @@ class Splits:
             return "\n".join(lines) + "\n"
         lines += [f"| {listing.group_label} | 条目数 |", "|---|---:|"]
         for group in groups:
-            mine = [part for part in parts if part.group.slug == group.slug]
-            more = "、".join(f"[第 {p.number} 部分]({relative_link(from_path, p.path)})" for p in mine[1:])
-            name = f"[{md_text(group.title)}]({relative_link(from_path, mine[0].path)})" + (f"（另见 {more}）" if more else "")
-            lines.append(f"| {table_cell(name)} | {len(group.entries)} |")
+            lines.append(f"| {group_cell(parts, group.slug, from_path)} | {len(group.entries)} |")
         return "\n".join(lines) + "\n"
 
     def pages(self) -> dict[str, tuple[str, str]]:
