@@ -465,10 +465,10 @@ def run(items: int, seed: int, keep: bool, *, serve: bool = True, search: bool =
 
 def build_phases(work: Path, env: dict[str, str], config_file: str) -> dict[str, float]:
     """CPU seconds per phase of one more build with `config_file` (kbtools/phases.py)."""
-    run = timed_run([sys.executable, "-m", "kbtools.phases", config_file, str(work / "site-phases")], work, env)
-    if run.code != 0:
-        raise SystemExit(f"按阶段统计的构建失败：{run.output[-2000:]}")
-    return json.loads(run.output.strip().splitlines()[-1])
+    build = timed_run([sys.executable, "-m", "kbtools.phases", config_file, str(work / "site-phases")], work, env)
+    if build.code != 0:
+        raise SystemExit(f"按阶段统计的构建失败：{build.output[-2000:]}")
+    return json.loads(build.output.strip().splitlines()[-1])
 
 
 def phases_table(ours: dict[str, float], bare: dict[str, float]) -> str:

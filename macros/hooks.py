@@ -153,22 +153,19 @@ def _translate_nav_warnings(config) -> None:
         nav_log.addFilter(_NavWarnings(handle.read()))
 
 
-class _GeneratedSources:
-    """In a dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`), the Markdown of the
-    pages the build generates (the parts of the ledger and of split listings) as files under
-    .cache/, rewritten only when it changes. A dirty build rebuilds a page whose source is
-    newer than its HTML, and a page given to mkdocs as content counts as changed every time:
-    each save converted every part of every split listing again (half a second at 2,000
-    items, more with every part)."""
-
-    @staticmethod
-    def write(audience: str, docs_path: str, markdown: str) -> str:
-        source = PROJECT_DIR / ".cache" / "kb-generated" / audience / docs_path
-        data = markdown.encode("utf-8")
-        if not source.is_file() or source.read_bytes() != data:
-            source.parent.mkdir(parents=True, exist_ok=True)
-            source.write_bytes(data)
-        return str(source)
+def _generated_source(audience: str, docs_path: str, markdown: str) -> str:
+    """For a dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`): the file under
+    .cache/kb-generated/ holding the Markdown of a page the build generates (the parts of
+    the ledger and of split listings), rewritten only when it changes. A dirty build rebuilds
+    a page whose source is newer than its HTML, and a page given to mkdocs as content counts
+    as changed every time: each save converted every part of every split listing again (half
+    a second at 2,000 items, more with every part)."""
+    source = PROJECT_DIR / ".cache" / "kb-generated" / audience / docs_path
+    data = markdown.encode("utf-8")
+    if not source.is_file() or source.read_bytes() != data:
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(data)
+    return str(source)
 
 
 def _add_generated_files(files, config):
@@ -182,7 +179,7 @@ def _add_generated_files(files, config):
     for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
         files.append(File.generated(config, path, content=data))
     for path, (_, markdown) in kb.generated_pages.items():
-        source = ({"abs_src_path": _GeneratedSources.write(kb.index.audience, path, markdown)} if dirty_builds
+        source = ({"abs_src_path": _generated_source(kb.index.audience, path, markdown)} if dirty_builds
                   else {"content": markdown})
         # Reached from their overview, like item pages: never in the nav, whatever mkdocs.yml's not_in_nav says.
         files.append(File.generated(config, path, inclusion=InclusionLevel.NOT_IN_NAV, **source))

@@ -115,7 +115,7 @@ def test_no_slot_token_is_published(built):
                 published.setdefault(token, set()).add(str(path.relative_to(built.site)))
     # Control: the forged tokens, the page's own text, are published as written, in the page
     # and the search index; the scan finds tokens where they are.
-    assert {token for token in published} == set(FORGED), published
+    assert set(published) == set(FORGED), published
     forged_page = f"problems/problem-{NUMBERS['forged-tokens']}/index.html"
     assert {forged_page, "search/search_index.json"} <= published[FORGED[0]]
 

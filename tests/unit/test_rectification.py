@@ -176,11 +176,12 @@ def test_a_chart_goes_only_where_its_token_is_a_paragraph():
     assert filled.endswith('<svg class="乙"></svg>')  # control: the paragraph token takes its chart
 
 
-def test_the_workbook_is_made_again_only_when_a_cell_or_the_build_time_changes(tmp_path):
+def test_the_workbook_is_made_again_only_when_a_cell_or_the_build_time_changes(tmp_path, monkeypatch):
     """Under mkdocs serve every rebuild makes the exports; the workbook is kept by its cells."""
     from kb import exports
+    from kb.memo import BytesMemo
 
-    exports._WORKBOOKS.entries.clear()
+    monkeypatch.setattr(exports, "_WORKBOOKS", BytesMemo())  # empty; the module's own is left as it was
     kb = load_kb(write_docs(tmp_path / "a", dict(ROUND_DOCS)))
     stamp = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)
     first = exports.build_exports(kb.index, {"date": "2026-07-01", "version": "t"}, stamp)["exports/ledger.xlsx"]
