@@ -26,7 +26,7 @@ def item_markdown(index: ContentIndex, item: model.Item, body: str, place: Place
     """The page's final Markdown: the editor's `body` with the engine's parts around it;
     `place(render)` returns the token that stands for a part until the page is converted."""
     parts = [place(lambda href: breadcrumb(index, item, href)), f"# {md_text(item.title)}",
-             place(lambda href: facts(index, item, updated))]
+             place(lambda href: facts(item, updated))]
     if item.type == "measure":
         parts.append(place(lambda href: progress.measure_block(index, item, today)))
     elif item.type == "problem" and progress.has_recurrence(index, item):
@@ -54,7 +54,7 @@ def breadcrumb(index: ContentIndex, item: model.Item, href: Href) -> str:
     return f'<div class="kb-breadcrumb">{home} › {section} › {html_text(short_label(index, item))}</div>'
 
 
-def facts(index: ContentIndex, item: model.Item, updated: str | None = None) -> str:
+def facts(item: model.Item, updated: str | None = None) -> str:
     """A one-line card of the item's facts under its title (no ID: readers know an item by
     its name; editors find the ID at the end of the page), and a term's definition;
     `updated` is when the page last changed, as readers write dates."""
