@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-import zipfile
 
 import pytest
 
 from tests.support.browser import chromium_fixture, record_requests, serve_folder
-from tests.support.project import make_project, run_mkdocs, run_script
+from tests.support.project import make_project, run_mkdocs, unzipped_bundle
 
 browser = chromium_fixture(scope="module")
 
@@ -155,12 +154,7 @@ def test_headings_go_down_one_level_at_a_time(browser, site_url):
 
 
 def test_ticks_are_kept_in_the_offline_bundle_opened_from_file(browser, project, tmp_path):
-    archive = tmp_path / "离线包.zip"
-    result = run_script(project, "bundle.py", "--output", str(archive))
-    assert result.returncode == 0, result.stdout + result.stderr
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(tmp_path / "unzipped")
-    (root,) = list((tmp_path / "unzipped").iterdir())
+    root = unzipped_bundle(project, tmp_path)
     context = browser.new_context(**PHONE, offline=True)
     page = context.new_page()
     with record_requests(context, allowed_dir=root) as log:

@@ -4,14 +4,13 @@ sign-off fields; the same from the offline bundle opened via file://."""
 from __future__ import annotations
 
 from pathlib import Path
-import zipfile
 
 import pytest
 
 from tests.browser.test_self_check import BOXES, state
 from tests.e2e.test_split import _large_docs, with_hostile_tags
 from tests.support.browser import chromium_fixture, record_requests, serve_folder
-from tests.support.project import make_project, run_mkdocs, run_script
+from tests.support.project import make_project, run_mkdocs, unzipped_bundle
 
 browser = chromium_fixture(scope="module")
 
@@ -65,12 +64,7 @@ def test_a_part_prints_as_a_form_with_its_sign_off(browser, site):
 
 
 def test_parts_work_in_the_offline_bundle_opened_from_file(browser, project, tmp_path):
-    archive = tmp_path / "离线包.zip"
-    result = run_script(project, "bundle.py", "--output", str(archive))
-    assert result.returncode == 0, result.stdout + result.stderr
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(tmp_path / "unzipped")
-    (root,) = list((tmp_path / "unzipped").iterdir())
+    root = unzipped_bundle(project, tmp_path)
     context = browser.new_context(offline=True)
     page = context.new_page()
     with record_requests(context, allowed_dir=root) as log:

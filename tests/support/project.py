@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 
 from kbtools.project import ENGINE_PARTS
 
@@ -107,6 +108,18 @@ def run_script(project: Path, script: str, *args: str, env: dict | None = None, 
     environment.update(env or {})
     return subprocess.run([sys.executable, str(project / "scripts" / script), *args], cwd=project,
                           capture_output=True, text=True, env=environment, timeout=timeout)
+
+
+def unzipped_bundle(project: Path, target: Path) -> Path:
+    """The trainers' offline bundle of `project` (scripts/bundle.py), unzipped under `target`:
+    the one folder it holds."""
+    archive = target / "离线包.zip"
+    result = run_script(project, "bundle.py", "--output", str(archive))
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(target / "unzipped")
+    (root,) = list((target / "unzipped").iterdir())
+    return root
 
 
 # The stylesheets mkdocs.yml lists (extra_css): a test knowledge base that writes its own
