@@ -208,9 +208,11 @@ def test_the_pages_calling_a_listing_are_found_with_their_literal_arguments():
     from kb.split import listing_calls
 
     pages = {"b.md": "{{ type_index('measure') }} {{ tag_index() }}", "a.md": "{{ type_index(type_name=\"measure\") }}",
-             "c.md": "{{ link('x') }} {{ type_index('nonsense') }}", "d.md": "{{ broken(", "e.md": "{{ self_check () }}"}
+             "c.md": "{{ link('x') }} {{ type_index('nonsense') }}", "d.md": "{{ tag_index(", "e.md": "{{ self_check () }}"}
     assert listing_calls(pages) == {("type_index", "measure"): ["a.md", "b.md"], ("tag_index", ""): ["b.md"],
                                     ("self_check", ""): ["e.md"]}
+    # d.md names a listing but does not parse (check_template reports it): it calls nothing.
+    assert listing_calls({"d.md": pages["d.md"] + ")}}"}) == {("tag_index", ""): ["d.md"]}  # control
 
 
 def test_type_index_drops_relations_column_for_many_items(kb, monkeypatch):
