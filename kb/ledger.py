@@ -159,17 +159,10 @@ def ledger_parts(index: ContentIndex, today: str) -> list[split.Part]:
     measured = []
     for group in ledger_groups(index, today):
         where = split.part_path(LEDGER_PARTS_FOLDER, group.slug, 1)
-        sizes = [split.estimated_bytes(_row_line(index, where, row)) + 1 for row in group.rows]
-        measured.append((group, where, sizes))
-    if sum(sum(sizes) for _, _, sizes in measured) <= split.LISTING_BYTES:
-        return []
-    parts = []
-    for group, where, sizes in measured:
-        runs = split.cut(group.rows, sizes, split.LISTING_BYTES - split.estimated_bytes("\n".join(_group_facts(index, where, group))))
         whole = split.Group(group.slug, group.title, tuple(group.rows), report=group.report)
-        parts += [split.Part(LEDGER_TITLE, split.part_path(LEDGER_PARTS_FOLDER, group.slug, number), whole, run, number, len(runs))
-                  for number, run in enumerate(runs, start=1)]
-    return parts
+        sizes = [split.estimated_bytes(_row_line(index, where, row)) + 1 for row in group.rows]
+        measured.append((whole, sizes, split.estimated_bytes("\n".join(_group_facts(index, where, group)))))
+    return [part for part, _ in split.cut_groups(LEDGER_TITLE, LEDGER_PARTS_FOLDER, measured)]
 
 
 def ledger_part_page(index: ContentIndex, part: split.Part, parts: list[split.Part], overview: str | None) -> str:

@@ -95,6 +95,22 @@ def cut(entries: Sequence, sizes: Sequence[int], budget: int) -> list[tuple]:
     return [tuple(run) for run in runs if run]
 
 
+def cut_groups(title: str, folder: str, measured: Sequence[tuple[Group, Sequence[int], int]]) -> list[tuple[Part, tuple[int, ...]]]:
+    """A listing's parts, each with the positions of its entries in its group: cut from the
+    estimated size of every entry and of each group's header (`measured`: group, entry sizes,
+    header size); none when the whole listing fits on one page. The ledger and every split
+    listing are cut here."""
+    if sum(sum(sizes) for _, sizes, _ in measured) <= LISTING_BYTES:
+        return []
+    parts: list[tuple[Part, tuple[int, ...]]] = []
+    for group, sizes, header in measured:
+        runs = cut(range(len(sizes)), sizes, LISTING_BYTES - header)
+        parts += [(Part(title, part_path(folder, group.slug, number), group, tuple(group.entries[n] for n in run),
+                        number, len(runs)), run)
+                  for number, run in enumerate(runs, start=1)]
+    return parts
+
+
 def neighbour_links(part: Part, parts: list[Part], overview: tuple[str, str] | None) -> str:
     """← previous · overview · next →, as Markdown from the part's page. `overview`: the page
     that shows the overview and the words of its link."""
@@ -253,22 +269,16 @@ class Splits:
     def _cut(self, listing: Listing) -> list[Part]:
         """The listing's parts, or none when all of it fits on one page. Measured entry by entry
         (what a part holds), never by rendering the whole listing."""
-        measured = []
+        measured, written = [], {}
         for group in listing.groups(self.index):
             # Written from the group's first part: its links are as long as from the others'.
-            written = [listing.entry(self.index, part_path(listing.folder, group.slug, 1), e) for e in group.entries]
-            measured.append((group, written, [estimated_bytes(w) + 1 for w in written]))
-        if sum(sum(sizes) for _, _, sizes in measured) <= LISTING_BYTES:
-            return []
+            written[group.slug] = [listing.entry(self.index, part_path(listing.folder, group.slug, 1), e) for e in group.entries]
+            measured.append((group, [estimated_bytes(w) + 1 for w in written[group.slug]], estimated_bytes(group.about)))
         parts: list[Part] = []
-        for group, written, sizes in measured:
-            runs = cut(range(len(written)), sizes, LISTING_BYTES - estimated_bytes(group.about))
-            for number, run in enumerate(runs, start=1):
-                part = Part(listing.title, part_path(listing.folder, group.slug, number), group,
-                            tuple(group.entries[n] for n in run), number, len(runs))
-                if number == 1:
-                    self._written[part.path] = [written[n] for n in run]
-                parts.append(part)
+        for part, run in cut_groups(listing.title, listing.folder, measured):
+            if part.number == 1:
+                self._written[part.path] = [written[part.group.slug][n] for n in run]
+            parts.append(part)
         return parts
 
     def overview(self, macro: str, arguments: tuple, from_path: str) -> str | None:
