@@ -153,39 +153,56 @@ def _translate_nav_warnings(config) -> None:
         nav_log.addFilter(_NavWarnings(handle.read()))
 
 
-def _generated_source(audience: str, docs_path: str, markdown: str) -> str:
+def _generated_source(audience: str, docs_path: str, data: str | bytes) -> str:
     """For a dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`): the file under
-    .cache/kb-generated/ holding the Markdown of a page the build generates (the parts of
-    the ledger and of split listings), rewritten only when it changes. A dirty build rebuilds
-    a page whose source is newer than its HTML, and a page given to mkdocs as content counts
-    as changed every time: each save converted every part of every split listing again (half
-    a second at 2,000 items, more with every part)."""
-    source = PROJECT_DIR / ".cache" / "kb-generated" / audience / docs_path
-    data = markdown.encode("utf-8")
+    .cache/kb-generated/ holding a file the build generates (the Markdown of the parts of
+    the ledger and of split listings, the exports), rewritten only when it changes. A dirty
+    build rebuilds a page whose source is newer than its HTML, and a file given to mkdocs as
+    content counts as changed every time: each save converted every part of every split
+    listing again (half a second at 2,000 items, more with every part)."""
+    source = _cache_path(audience, docs_path)
+    data = data.encode("utf-8") if isinstance(data, str) else data
     if not source.is_file() or source.read_bytes() != data:
         source.parent.mkdir(parents=True, exist_ok=True)
         source.write_bytes(data)
     return str(source)
 
 
+def _cache_path(audience: str, docs_path: str) -> Path:
+    return PROJECT_DIR / ".cache" / "kb-generated" / audience / docs_path
+
+
+# Audiences whose exports this process has made in a dirty build (see _add_generated_files).
+_exports_made: set[str] = set()
+
+
 def _add_generated_files(files, config):
     if shown_errors:
         return files
     kb = engine.state.current()
+    audience = kb.index.audience
     for path in sorted(kb.index.excluded_paths()):
         file = files.get_file_from_path(path)
         if file is not None:
             files.remove(file)
-    for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
-        files.append(File.generated(config, path, content=data))
+    if dirty_builds and audience in _exports_made:
+        # A dirty build rebuilds what changed where the editor is looking; the downloads stay
+        # as the session's first build made them (the workbook was a third of each rebuild).
+        for path in engine.exports.EXPORT_FILES:
+            files.append(File.generated(config, path, abs_src_path=str(_cache_path(audience, path))))
+    else:
+        for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
+            source = {"abs_src_path": _generated_source(audience, path, data)} if dirty_builds else {"content": data}
+            files.append(File.generated(config, path, **source))
+        if dirty_builds:
+            _exports_made.add(audience)
     for path, (_, markdown) in kb.generated_pages.items():
-        source = ({"abs_src_path": _generated_source(kb.index.audience, path, markdown)} if dirty_builds
-                  else {"content": markdown})
+        source = {"abs_src_path": _generated_source(audience, path, markdown)} if dirty_builds else {"content": markdown}
         # Reached from their overview, like item pages: never in the nav, whatever mkdocs.yml's not_in_nav says.
         files.append(File.generated(config, path, inclusion=InclusionLevel.NOT_IN_NAV, **source))
     for path, page in kb.redirect_pages().items():
         files.append(File.generated(config, path, content=page))
-    marker = engine.settings.audience_marker(kb.index.audience, kb.info)
+    marker = engine.settings.audience_marker(audience, kb.info)
     files.append(File.generated(config, engine.settings.AUDIENCE_MARKER, content=marker))
     return files
 

@@ -114,7 +114,34 @@ def test_a_dirty_build_converts_again_only_the_generated_parts_that_changed(tmp_
     rewritten = {name for name, path in parts.items() if path.stat().st_mtime_ns != written[name]}
     assert rewritten == {"report-02"}
     assert "局人事科" in parts["report-02"].read_text(encoding="utf-8")
+    # A new process makes the downloads again (only a serve session keeps its first ones).
+    assert "局人事科" in (project / "site" / "exports" / "ledger.csv").read_text(encoding="utf-8-sig")
     # Control: a build that is not dirty writes every part again.
     time.sleep(1.1)
     assert run_mkdocs(project, env=env).ok
     assert all(path.stat().st_mtime_ns != written[name] for name, path in parts.items())
+
+
+@pytest.mark.parametrize("dirty", [True, False], ids=["serve-dirty", "serve"])
+def test_under_serve_dirty_the_downloads_stay_as_the_session_began(tmp_path, dirty):
+    """`serve --dirty` rebuilds what changed where the editor is looking; the exports (the
+    workbook was a third of each rebuild) stay as the first build made them. A plain `serve`
+    (the control) makes them again."""
+    from tests.support.rounds import ROUND_DOCS
+
+    project = make_project(tmp_path / "project", ROUND_DOCS)
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000"}
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])],
+                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        wait_for(base + "measures/measure-02/", "局办公室")
+        assert "局办公室" in fetch(base + "exports/ledger.csv")
+        edit(project / "docs" / "measures" / "measure-02.md", "owner_unit: 局办公室", "owner_unit: 局人事科")
+        wait_for(base + "measures/measure-02/", "局人事科")
+        ledger = fetch(base + "exports/ledger.csv")
+        assert ("局人事科" in ledger) is not dirty, ledger
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
