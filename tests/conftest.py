@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.project import MINIMAL_DOCS, make_project
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs
 
 
 def pytest_addoption(parser):
@@ -16,6 +16,15 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The real docs/ built once with --strict, for the tests that only read or serve the
+    result (never write into it)."""
+    result = run_mkdocs(make_project(tmp_path_factory.mktemp("real") / "project"))
+    assert result.ok, result.output
+    return result
 
 
 @pytest.fixture

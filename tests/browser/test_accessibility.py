@@ -76,11 +76,8 @@ def project_violations(browser, site: Path, baseline, pages: tuple[str, ...] = t
     return {page: [v for v in violations if not the_themes(v, baseline)] for page, violations in found.items()}
 
 
-def test_no_page_type_has_a_violation_of_the_projects_own(browser, tmp_path_factory, baseline):
-    project = make_project(tmp_path_factory.mktemp("site") / "project")
-    result = run_mkdocs(project)
-    assert result.ok, result.output
-    found = project_violations(browser, result.site, baseline)
+def test_no_page_type_has_a_violation_of_the_projects_own(browser, real_site, baseline):
+    found = project_violations(browser, real_site.site, baseline)
     assert len(found) == len(PAGE_TYPES) * len(PALETTES)
     report = [f"{palette} {page}: {v['rule']} {v['target']} {v['html'][:80]}"
               for (palette, page), violations in found.items() for v in violations]

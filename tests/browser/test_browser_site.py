@@ -4,17 +4,13 @@ from __future__ import annotations
 import pytest
 
 from tests.support.browser import chromium_fixture, open_search, record_requests, search_titles, serve_folder
-from tests.support.project import make_project, run_mkdocs
 
 browser = chromium_fixture(scope="module")
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("browser") / "project")
-    result = run_mkdocs(project)
-    assert result.ok, result.output
-    with serve_folder(result.site) as url:
+def site_url(real_site):
+    with serve_folder(real_site.site) as url:
         yield url
 
 

@@ -38,16 +38,8 @@ def pages_of(site: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("layout") / "project")
-    result = run_mkdocs(project)
-    assert result.ok, result.output
-    return result
-
-
-@pytest.fixture(scope="module")
-def site_url(built):
-    with serve_folder(built.site) as url:
+def site_url(real_site):
+    with serve_folder(real_site.site) as url:
         yield url
 
 
@@ -85,11 +77,11 @@ def visible_text(page) -> str:
 # -- names, not IDs ------------------------------------------------------------
 
 
-def test_no_page_shows_an_id_except_the_editors_reference_line(browser, built, site_url):
+def test_no_page_shows_an_id_except_the_editors_reference_line(browser, real_site, site_url):
     ids = item_ids()
     assert len(ids) > 40
     page = browser.new_context(**DESKTOP).new_page()
-    paths = pages_of(built.site)
+    paths = pages_of(real_site.site)
     assert "problems/problem-01/" in paths and "measures/matrix/" in paths and "./" in paths
     shown, references = {}, 0
     for path in ["" if p == "./" else p for p in paths]:

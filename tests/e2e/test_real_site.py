@@ -7,19 +7,9 @@ import posixpath
 import re
 from urllib.parse import unquote, urljoin
 
-import pytest
-
-from tests.support.project import REPO, load_kb, make_project, run_mkdocs
+from tests.support.project import REPO, load_kb
 
 MAX_PAGE_BYTES = 150_000
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("real") / "project")
-    result = run_mkdocs(project)
-    assert result.ok, result.output
-    return result
 
 
 class _Text(HTMLParser):
