@@ -169,7 +169,13 @@ def _generated_source(audience: str, docs_path: str, data: str | bytes) -> str:
 
 
 def _cache_path(audience: str, docs_path: str) -> Path:
-    return PROJECT_DIR / ".cache" / "kb-generated" / audience / docs_path
+    path = PROJECT_DIR / ".cache" / "kb-generated" / audience / docs_path
+    # The folder is in the work tree, so a pull request could commit a link there that sends
+    # the build's writes (and mkdocs' reads) to a file elsewhere on the machine.
+    if os.path.realpath(path) != os.path.abspath(path):
+        raise PluginError(f"{path.relative_to(PROJECT_DIR).as_posix()}：.cache/kb-generated/ 中有符号链接。"
+                          "这个目录由构建生成，不属于仓库：请删除 .cache 目录（不要提交它）后重试")
+    return path
 
 
 # Audiences whose exports this process has made in a dirty build (see _add_generated_files).

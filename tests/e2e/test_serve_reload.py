@@ -145,3 +145,30 @@ def test_under_serve_dirty_the_downloads_stay_as_the_session_began(tmp_path, dir
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_link_committed_under_the_dirty_build_cache_is_refused(tmp_path):
+    """.cache/kb-generated/ is in the work tree: a pull request that commits a link there must
+    not make a dirty build write (or publish) a file elsewhere."""
+    from tests.support.project import run_mkdocs
+    from tests.support.rounds import BUILT_AFTER_DEADLINE, ROUND_DOCS, epoch, ledger_rows
+
+    docs = {**ROUND_DOCS, **ledger_rows({"report-01": 108, "report-02": 5}, first_number=4)}
+    env = {"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)}
+    outside = tmp_path / "outside.txt"
+    outside.write_text("机器上的文件", encoding="utf-8")
+    project = make_project(tmp_path / "project", docs)
+    link = project / ".cache" / "kb-generated" / "public" / "exports" / "ledger.csv"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    result = run_mkdocs(project, "--dirty", env=env, strict=False)
+    assert not result.ok and ".cache/kb-generated/ 中有符号链接" in result.output and "Traceback" not in result.output
+    assert outside.read_text(encoding="utf-8") == "机器上的文件"
+    # A linked folder is refused too; control: without links the same dirty build passes.
+    link.unlink()
+    folder = project / ".cache" / "kb-generated" / "public" / "measures"
+    folder.symlink_to(tmp_path, target_is_directory=True)
+    assert "中有符号链接" in run_mkdocs(project, "--dirty", env=env, strict=False).output
+    folder.unlink()
+    assert run_mkdocs(project, "--dirty", env=env, strict=False).ok
+    assert not (tmp_path / "ledger").exists()
