@@ -36,12 +36,23 @@ class Glossary:
         # Equal for two builds (audiences) that mark the same terms the same way.
         self.signature = hash(tuple(self.by_surface.values()))
         self.pattern = re.compile("|".join(re.escape(s) for s in self.by_surface)) if self.by_surface else None
+        self.surfaces_span_tags = any("<" in s or ">" in s for s in self.by_surface)
 
     def mark(self, page_html: str, href_for=lambda target: target, own_target: str | None = None) -> str:
         """Link each term's first occurrence on the page, outside links, headings, code and
         elements marked `kb-nomark`; a term is not linked on its own page (`own_target`)."""
         if self.pattern is None:
             return page_html
+        # Where a term occurs in the page, tags included: one scan in C. Most stretches of
+        # text between tags hold none, and after the last one nothing is left to mark. No
+        # occurrence spans a tag while no surface holds "<" or ">" (such a glossary scans
+        # every stretch), so a stretch in which none starts is copied as is.
+        starts = [m.start() for m in self.pattern.finditer(page_html)]
+        if not starts:
+            return page_html
+        if self.surfaces_span_tags:
+            starts = []
+        next_start = 0  # the first occurrence at or after `position`
         done: set[str] = set()  # targets already marked on this page
         out: list[str] = []
         stack: list[str] = []
@@ -59,9 +70,20 @@ class Glossary:
             title = html.escape(term.definition, quote=True)
             return f'<a class="kb-term" href="{href}" title="{title}">{match.group(0)}</a>'
 
+        def has_term(end: int) -> bool:
+            """Does an occurrence start between `position` and `end`?"""
+            nonlocal next_start
+            if not starts:
+                return True
+            while next_start < len(starts) and starts[next_start] < position:
+                next_start += 1
+            return next_start < len(starts) and starts[next_start] < end
+
         for tag in _TAG.finditer(page_html):
+            if starts and starts[-1] < position:
+                break  # no occurrence left: the rest is copied below
             text = page_html[position:tag.start()]
-            out.append(text if _skipping(stack) else self.pattern.sub(replace, text))
+            out.append(self.pattern.sub(replace, text) if has_term(tag.start()) and not _skipping(stack) else text)
             out.append(tag.group(0))
             position = tag.end()
             if tag.group(2):
@@ -77,7 +99,7 @@ class Glossary:
                     # A "!" suffix marks an element whose subtree is skipped like <code>.
                     stack.append(f"{name}!" if NO_MARK_CLASS in tag.group(3) else name)
         rest = page_html[position:]
-        out.append(rest if _skipping(stack) else self.pattern.sub(replace, rest))
+        out.append(self.pattern.sub(replace, rest) if has_term(len(page_html)) and not _skipping(stack) else rest)
         return "".join(out)
 
 
