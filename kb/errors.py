@@ -18,6 +18,11 @@ class ContentError(Exception):
     code: str = ""
     warning: bool = False
 
+    def __reduce__(self):
+        # Exceptions pickle through their args and __dict__, which a frozen dataclass
+        # refuses to set; check.py's forks send their errors back pickled.
+        return (type(self), (self.path, self.line, self.message, self.hint, self.column, self.code, self.warning))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.line and self.column:

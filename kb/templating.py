@@ -11,6 +11,7 @@ the build before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import functools
 import re
 import time
 import traceback
@@ -37,6 +38,23 @@ def make_environment() -> ImmutableSandboxedEnvironment:
 
 
 _ENV = make_environment()
+# A page's template is parsed and compiled once per text, not once per use: check.py
+# renders every page for both audiences, and `mkdocs serve` renders them on every save.
+# Bounded, so a long serve session cannot grow without end.
+_TEMPLATE_CACHE_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=_TEMPLATE_CACHE_SIZE)
+def _parsed(text: str) -> nodes.Template:
+    """The page's template tree, for reading only (the checks and macro_calls)."""
+    return _ENV.parse(text)
+
+
+@functools.lru_cache(maxsize=_TEMPLATE_CACHE_SIZE)
+def _compiled(text: str):
+    template = _ENV.from_string(text)
+    template.name = TEMPLATE_NAME
+    return template
 
 
 def has_template(text: str) -> bool:
@@ -73,7 +91,7 @@ def check_template(text: str, *, path: str, first_line: int, macros: set[str],
     if not has_template(text):
         return []
     try:
-        ast = _ENV.parse(text)
+        ast = _parsed(text)
     except TemplateSyntaxError as error:
         return [ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{_syntax_message(error)}",
                              "宏要写成 {{ 宏名(参数) }}；只想显示花括号时请用 {% raw %}…{% endraw %} 包起来")]
@@ -97,7 +115,7 @@ def macro_calls(text: str) -> list[tuple[str, tuple]]:
     if not has_template(text):
         return []
     try:
-        ast = _ENV.parse(text)
+        ast = _parsed(text)
     except TemplateSyntaxError:
         return []
     return [(call.node.name, tuple(argument.value for argument in [*call.args, *(k.value for k in call.kwargs)]
@@ -200,8 +218,7 @@ def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]
     size = 0
     chunks: list[str] = []
     try:
-        template = _ENV.from_string(text)
-        template.name = TEMPLATE_NAME
+        template = _compiled(text)
         for chunk in template.generate(**names):
             size += len(chunk)
             chunks.append(chunk)

@@ -24,6 +24,8 @@ from kb.loader import Content, load_content
 from kb.settings import BuildInfo, Settings, build_info, load_settings, pin_build_date
 from kb.site import KnowledgeBase
 
+from . import forks
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # What a copy of the project needs to build (docs come separately).
 ENGINE_PARTS = ("mkdocs.yml", "kb", "macros", "data", "vendor", "overrides")
@@ -180,37 +182,47 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
         key = (error.path, error.line or 0, error.message, error.hint)
         found.setdefault(key, Finding(error, set())).audiences.add(audience)
 
-    # Most pages come out of the sandbox the same for both audiences: what the conversion
-    # and the sanitizer find in a page is worked out once per distinct Markdown and glossary.
-    converted: dict[tuple, list[ContentError]] = {}
-
+    loaded: dict[str, KnowledgeBase] = {}
     for audience in model.AUDIENCES:
         try:
-            kb = KnowledgeBase.load(project.settings(audience, info), content)
+            loaded[audience] = KnowledgeBase.load(project.settings(audience, info), content)
         except ContentErrors as errors:
             for error in errors.errors:
                 add(error, audience)
             continue
-        excluded = kb.index.excluded_paths()
-        for error in nav_errors(project, excluded):
+        for error in nav_errors(project, loaded[audience].index.excluded_paths()):
             add(error, audience)
-        to_html = markdown_converter(project)
-        for path, page in kb.content.pages.items():
-            if path in excluded:
+    shown_to = {audience: set(kb.content.pages) - kb.index.excluded_paths() for audience, kb in loaded.items()}
+    to_html = markdown_converter(project)
+
+    def page_errors(path: str) -> list[tuple[ContentError, str]]:
+        """What the build of each audience would refuse in the page. Most pages come out of
+        the sandbox the same for both audiences: such a page is converted and sanitized once."""
+        errors: list[tuple[ContentError, str]] = []
+        converted: dict[tuple, list[ContentError]] = {}
+        for audience, kb in loaded.items():
+            if path not in shown_to[audience]:
                 continue
+            page = kb.content.pages[path]
             try:
                 markdown = kb.render_page(path, page.source.body)
             except ContentError as error:
-                add(error, audience)
+                errors.append((error, audience))
                 continue
             # The build's next steps: Markdown to HTML with the site's extensions (within the
             # same budget), then the glossary marks and the sanitizer; whatever the build
             # would refuse, check.py reports.
-            key = (path, markdown, kb.glossary.signature)
+            key = (markdown, kb.glossary.signature)
             if key not in converted:
                 converted[key] = _conversion_errors(kb, to_html, path, page.source.body_line, markdown)
-            for error in converted[key]:
-                add(error, audience)
+            errors += [(error, audience) for error in converted[key]]
+        return errors
+
+    # Every page is independent of the others now: the pages are shared out over the
+    # machine's cores (kbtools/forks.py), which the build cannot do.
+    for errors in forks.map_forked(page_errors, sorted(content.pages)):
+        for error, audience in errors:
+            add(error, audience)
     findings = sorted(found.values(), key=lambda f: (f.error.path, f.error.line or 0, f.error.message))
     return Validation(findings, content)
 

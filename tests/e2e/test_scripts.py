@@ -485,3 +485,35 @@ def test_in_process_build_reuses_the_scripts_content_and_classes(minimal_project
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764000000", "KB_VERSION": "t"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.split("\n")[-4:-1] == ["same-object True", "same-class True", "loads 1"], result.stdout
+
+
+# One mistake of a different kind in each page, at a different line, each found only once
+# the page is rendered, converted and sanitized: check.py shares that work out over forks
+# (kbtools/forks.py) and must report every one, as in one process.
+FORKED_MISTAKES = [
+    "<script>alert(1)</script>",
+    '<p onclick="alert(1)">点这里</p>',
+    '{{ link("problem-77") }}',
+    "[链接](javascript:alert(1))",
+    '<object title="插件"></object>',
+    '<img src="data:image/png;base64,AAAA">',
+    '<iframe title="框架"></iframe>',
+    '<span class="evil">文字</span>',
+    '<a href="//host/share">共享</a>',
+    '<form><input type="text"></form>',
+    '<div id="__drawer">抢占主题的 id</div>',
+    "<style>body{display:none}</style>",
+]
+
+
+def test_check_in_forks_reports_what_one_process_reports(tmp_path: Path):
+    pages = {f"guide/page-{n:02d}.md": f"---\ntitle: 页面{n}\n---\n# 页面{n}\n" + "\n段落。\n" * n + f"\n{mistake}\n"
+             for n, mistake in enumerate(FORKED_MISTAKES)}
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, **pages})
+    alone = run_script(project, "check.py", env={"KB_CHECK_PROCESSES": "1"})
+    forked = run_script(project, "check.py", env={"KB_CHECK_PROCESSES": "3"})
+    assert alone.returncode == forked.returncode == 1
+    assert forked.stderr == alone.stderr
+    for n, path in enumerate(pages):  # the mistake's own line, past the n paragraphs
+        assert f"docs/{path}:{5 + 2 * n + 1}: " in forked.stderr, (path, forked.stderr)
+    assert_clean(forked)

@@ -1,0 +1,71 @@
+"""kbtools/forks.py: check.py's pages shared out over forks of the process."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from kbtools import forks
+
+
+def pid_and_square(n: int) -> tuple[int, int]:
+    return os.getpid(), n * n
+
+
+def test_results_in_order_and_really_from_several_processes():
+    results = forks.map_forked(pid_and_square, list(range(300)), count=3)
+    assert [square for _, square in results] == [n * n for n in range(300)]
+    assert len({pid for pid, _ in results}) == 3
+    assert results[0][0] == os.getpid()  # this process does a share too
+
+
+def test_one_process_runs_here():
+    results = forks.map_forked(pid_and_square, list(range(10)), count=1)
+    assert {pid for pid, _ in results} == {os.getpid()}
+    assert forks.map_forked(pid_and_square, [], count=2) == []
+
+
+def test_a_failure_in_a_fork_is_raised_here_with_its_traceback():
+    def work(n: int) -> int:
+        if n == 7:  # item 7 goes to the second process of two
+            raise ValueError("第 7 项出错")
+        return n
+
+    with pytest.raises(RuntimeError, match="第 7 项出错"):
+        forks.map_forked(work, list(range(20)), count=2)
+
+
+def test_a_failure_here_stops_the_forks(tmp_path):
+    marker = tmp_path / "children"
+
+    def work(n: int) -> int:
+        if os.getpid() != parent:
+            with open(marker, "a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()}\n")
+        elif n == 0:
+            deadline = time.monotonic() + 30
+            while not marker.exists() and time.monotonic() < deadline:  # the fork is at work
+                time.sleep(0.01)
+            raise ValueError("本进程出错")
+        return n
+
+    parent = os.getpid()
+    with pytest.raises(ValueError, match="本进程出错"):
+        forks.map_forked(work, list(range(100_000)), count=2)
+    child = int(marker.read_text(encoding="utf-8").split()[0])
+    with pytest.raises(ChildProcessError):  # already reaped: no process left behind
+        os.waitpid(child, os.WNOHANG)
+
+
+@pytest.mark.parametrize(("variable", "items", "expected"), [
+    ("", 10, 1),  # a small project: not worth a fork
+    ("", 10_000, min(len(os.sched_getaffinity(0)), 10_000 // forks.MIN_ITEMS)),
+    ("1", 10_000, 1),
+    ("2", 10, 2),  # asked for: forks even for a few pages
+    ("3", 2, 2),
+    ("x", 10, 1),
+])
+def test_how_many_processes(monkeypatch, variable, items, expected):
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, variable)
+    assert forks.processes(items) == expected
