@@ -30,8 +30,14 @@ def build_phases(config_file: str, site_dir: str) -> dict[str, float]:
     """Build the site once and return CPU seconds per phase. `pages: Markdown` is mkdocs'
     conversion of every page, `pages: theme templates` the rendering of every page's
     template less the plugin events inside it; `other` is the rest (files, writing)."""
+    import os
+
     from mkdocs.commands import build
     from mkdocs.config import load_config
+
+    # One process: the pages' events and conversion in forks (macros/forked_pages.py) would
+    # be counted as the nav event's, and only this process's share of them.
+    os.environ["KB_PROCESSES"] = "1"
     from mkdocs.plugins import PluginCollection
     from mkdocs.structure.pages import Page
 

@@ -16,15 +16,13 @@ import posixpath
 import shutil
 import sys
 
-from kb import model
+from kb import forks, model
 from kb.budget import within_budget
 from kb.copylint import record_text
 from kb.errors import ContentError, ContentErrors, display_path
 from kb.loader import Content, load_content
 from kb.settings import BuildInfo, Settings, build_info, load_settings, pin_build_date
 from kb.site import KnowledgeBase
-
-from . import forks
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # What a copy of the project needs to build (docs come separately).
@@ -219,7 +217,7 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
         return errors
 
     # Every page is independent of the others now: the pages are shared out over the
-    # machine's cores (kbtools/forks.py), which the build cannot do.
+    # machine's cores (kb/forks.py), which the build cannot do.
     for errors in forks.map_forked(page_errors, sorted(content.pages)):
         for error, audience in errors:
             add(error, audience)

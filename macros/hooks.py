@@ -56,6 +56,7 @@ class _Engine:
         self.build_report = importlib.import_module("kb.build_report")
         self.nav_cache = importlib.import_module("kb.nav_cache")
         self.state = importlib.import_module("macros.state")
+        self.forked_pages = importlib.import_module("macros.forked_pages")
 
 
 engine: _Engine | None = None
@@ -271,7 +272,9 @@ def on_page_content(html, page, config, files):
     return cleaned
 
 
+@event_priority(100)  # before any other plugin looks at the files
 def on_env(env, config, files):
+    engine.forked_pages.restore(_build.pop("set_aside", None))
     # One rendering of Material's navigation for the pages it is the same for (overrides/main.html);
     # new for every build, so `mkdocs serve` never shows an old nav. The links it prints go
     # through the theme's `url` filter, which is normalize_url relative to the page.
@@ -359,6 +362,7 @@ class _SearchEntries:
         return engine.search_index.index_json(self.config, entries.values())
 
 
+@event_priority(-100)  # the last: the pages are populated here, with the nav as every plugin left it
 def on_nav(nav, config, files):
     """Titles written in mkdocs.yml's nav are text: the theme prints them unescaped in the
     navigation, the tabs and the page title of every page."""
@@ -366,6 +370,9 @@ def on_nav(nav, config, files):
         title = vars(item).get("title")  # only a title given in mkdocs.yml (pages otherwise use theirs)
         if isinstance(title, str) and not isinstance(title, Markup):
             item.title = Markup(escape(title))
+    if not (serving or dirty_builds or shown_errors):
+        # The pages are read, rendered and sanitized now, on every core (macros/forked_pages.py).
+        _build["set_aside"] = engine.forked_pages.populate(files, config, engine.state.page_errors)
     return nav
 
 

@@ -489,7 +489,7 @@ def test_in_process_build_reuses_the_scripts_content_and_classes(minimal_project
 
 # One mistake of a different kind in each page, at a different line, each found only once
 # the page is rendered, converted and sanitized: check.py shares that work out over forks
-# (kbtools/forks.py) and must report every one, as in one process.
+# (kb/forks.py) and must report every one, as in one process.
 FORKED_MISTAKES = [
     "<script>alert(1)</script>",
     '<p onclick="alert(1)">点这里</p>',
@@ -510,8 +510,8 @@ def test_check_in_forks_reports_what_one_process_reports(tmp_path: Path):
     pages = {f"guide/page-{n:02d}.md": f"---\ntitle: 页面{n}\n---\n# 页面{n}\n" + "\n段落。\n" * n + f"\n{mistake}\n"
              for n, mistake in enumerate(FORKED_MISTAKES)}
     project = make_project(tmp_path / "project", {**MINIMAL_DOCS, **pages})
-    alone = run_script(project, "check.py", env={"KB_CHECK_PROCESSES": "1"})
-    forked = run_script(project, "check.py", env={"KB_CHECK_PROCESSES": "3"})
+    alone = run_script(project, "check.py", env={"KB_PROCESSES": "1"})
+    forked = run_script(project, "check.py", env={"KB_PROCESSES": "3"})
     assert alone.returncode == forked.returncode == 1
     assert forked.stderr == alone.stderr
     for n, path in enumerate(pages):  # the mistake's own line, past the n paragraphs

@@ -23,6 +23,8 @@ from tests.support.site import find_in_site
 CASES_DIR = Path(__file__).parents[1] / "cases" / "attack"
 browser = chromium_fixture(scope="module")
 
+FORKED = {"KB_PROCESSES": "2"}
+
 
 def load_cases() -> list[dict]:
     cases = []
@@ -85,10 +87,11 @@ def reported_errors(output: str, audience: str = "public") -> set[str]:
 @pytest.mark.parametrize("case", REFUSED, ids=[case["id"] for case in REFUSED])
 def test_attack_is_refused_by_build_and_check(case: dict, tmp_path: Path):
     project = make_case_project(case, tmp_path / "project")
-    build = run_mkdocs(project, timeout=120)
-    # Through forks even for a case's few pages (kbtools/forks.py): what the forks find
-    # must be what the build finds. The other suites run check.py in one process.
-    check = run_script(project, "check.py", timeout=120, env={"KB_CHECK_PROCESSES": "2"})
+    # Both through forks even for a case's few pages (kb/forks.py, macros/forked_pages.py):
+    # what is refused must not depend on which process read the page. Other suites build
+    # small projects in one process.
+    build = run_mkdocs(project, timeout=120, env=FORKED)
+    check = run_script(project, "check.py", timeout=120, env=FORKED)
     check_output = check.stdout + check.stderr
 
     assert build.returncode == 1, f"{case['description']}: the build passed\n{build.output}"
@@ -106,9 +109,9 @@ def test_attack_is_refused_by_build_and_check(case: dict, tmp_path: Path):
 @pytest.mark.parametrize("case", SAFE, ids=[case["id"] for case in SAFE])
 def test_attack_builds_inert(case: dict, tmp_path: Path, browser):
     project = make_case_project(case, tmp_path / "project")
-    build = run_mkdocs(project, timeout=120)
+    build = run_mkdocs(project, timeout=120, env=FORKED)
     assert build.ok, build.output
-    check = run_script(project, "check.py", timeout=120, env={"KB_CHECK_PROCESSES": "2"})
+    check = run_script(project, "check.py", timeout=120, env=FORKED)
     assert check.returncode == 0, check.stdout + check.stderr
 
     for needle in case.get("absent") or []:

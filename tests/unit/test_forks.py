@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kbtools import forks
+from kb import forks
 
 
 def pid_and_square(n: int) -> tuple[int, int]:

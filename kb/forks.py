@@ -1,10 +1,11 @@
-"""Work shared with forked copies of this process: check.py converts and sanitizes
-every page, and a machine has more than one core.
+"""Work shared with forked copies of this process, on a machine with more than one core:
+check.py's pages, and the conversion of a build's pages (macros/forked_pages.py).
 
 Plain os.fork and a pipe rather than multiprocessing: the work is a closure over the
-loaded knowledge base, which a fork inherits as it is (a pool would pickle it), and
-only the results travel back. Where fork is not the safe default (Windows has none,
-macOS' system libraries may not survive it), and for few items, the work runs here.
+loaded knowledge base (and mkdocs' objects), which a fork inherits as it is (a pool
+would pickle it), and only the results travel back. Where fork is not the safe default
+(Windows has none, macOS' system libraries may not survive it), and for few items, the
+work runs here.
 """
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ R = TypeVar("R")
 
 # Below this many items a fork costs more than it saves.
 MIN_ITEMS = 64
-PROCESSES_VARIABLE = "KB_CHECK_PROCESSES"  # "1" runs everything in this process
+PROCESSES_VARIABLE = "KB_PROCESSES"  # "1" runs everything in this process; a number, that many
 
 
 def processes(items: int) -> int:
-    """How many processes share `items` items: what KB_CHECK_PROCESSES says (the tests
+    """How many processes share `items` items: what KB_PROCESSES says (the tests
     set it to run even small projects through forks), else the cores this process may
     use, one per MIN_ITEMS items; 1 where fork is not the safe default."""
     if not sys.platform.startswith("linux"):

@@ -1,0 +1,141 @@
+"""A build whose pages are populated in forks (macros/forked_pages.py) is the build of
+one process: the same files, byte for byte, the same messages in the same order, the
+same failures. Every comparison is against a build with KB_PROCESSES=1."""
+from __future__ import annotations
+
+from pathlib import Path
+import re
+
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs
+
+ONE, FORKED = {"KB_PROCESSES": "1"}, {"KB_PROCESSES": "3"}
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def messages(result) -> list[str]:
+    """The build's lines, its site folder named alike, without the two that give its duration."""
+    return [line.replace(str(result.site), "SITE") for line in result.output.splitlines()
+            if not re.search(r"Documentation built in|构建完成|用时|秒", line)]
+
+
+def test_real_docs_forked_are_built_as_by_one_process(tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    for audience in ("public", "internal"):
+        alone = run_mkdocs(project, env={**ONE, "KB_AUDIENCE": audience}, site=tmp_path / f"alone-{audience}")
+        forked = run_mkdocs(project, env={**FORKED, "KB_AUDIENCE": audience}, site=tmp_path / f"forked-{audience}")
+        assert alone.ok and forked.ok, alone.output + forked.output
+        expected, built = site_files(alone.site), site_files(forked.site)
+        assert len(built) > 100
+        assert built.keys() == expected.keys()
+        assert [path for path in built if built[path] != expected[path]] == []
+        assert messages(forked) == messages(alone)
+
+
+def test_the_comparison_sees_a_difference(tmp_path: Path):
+    """Control: a page that differs between two builds is noticed by the comparison above."""
+    project = make_project(tmp_path / "project", MINIMAL_DOCS)
+    first = run_mkdocs(project, env=FORKED, site=tmp_path / "first")
+    page = project / "docs" / "guide" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n多一句。\n", encoding="utf-8")
+    second = run_mkdocs(project, env=FORKED, site=tmp_path / "second")
+    assert first.ok and second.ok
+    a, b = site_files(first.site), site_files(second.site)
+    assert [path for path in a if a[path] != b.get(path)] != []
+
+
+def guide_pages(count: int, mistake=lambda n: "正文。") -> dict[str, str]:
+    return {f"guide/page-{n:02d}.md": f"---\ntitle: 页面{n}\n---\n# 页面{n}\n\n{mistake(n)}\n" for n in range(count)}
+
+
+def project_with(tmp_path: Path, pages: dict[str, str], hook: str | None = None) -> Path:
+    """The minimal knowledge base with `pages` in the nav, and a further mkdocs hook file."""
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, **pages})
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("      - guide/index.md\n", "      - guide/index.md\n" + "".join(f"      - {p}\n" for p in pages), 1)
+    if hook:
+        (project / "test_hook.py").write_text(hook, encoding="utf-8")
+        text = text.replace("hooks:\n", "hooks:\n  - test_hook.py\n", 1)
+    config.write_text(text, encoding="utf-8")
+    return project
+
+
+def test_errors_of_forked_pages_are_reported_as_by_one_process(tmp_path: Path):
+    project = project_with(tmp_path, guide_pages(12, lambda n: f'<p onclick="alert({n})">点这里</p>' if n % 3 == 0 else "正文。"))
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone")
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked")
+    assert not alone.ok and not forked.ok
+    assert messages(forked) == messages(alone)
+    for n in range(0, 12, 3):  # one error per page, with its line
+        assert f"docs/guide/page-{n:02d}.md:6: 页面中有不安全或不支持的内容" in forked.output, forked.output
+    assert "docs/guide/page-01.md" not in forked.output
+    assert not (forked.site / "index.html").exists()
+
+
+# A plugin that logs while pages are converted, and links to a missing heading: in a fork,
+# the records must still reach mkdocs' log (and its count of warnings for --strict) in
+# page order, and mkdocs must still see the links it checks once every page is converted.
+LOGGING_HOOK = '''
+import logging
+
+log = logging.getLogger("mkdocs.plugins.test_hook")
+
+
+def on_page_markdown(markdown, page, config, files):
+    # A link to a heading that is not there, which only mkdocs' own check of anchors sees
+    # (after every page is converted, from what the conversion recorded on the page).
+    if page.file.src_uri in ("guide/page-01.md", "guide/page-05.md", "guide/page-09.md"):  # in every share
+        return markdown + "\\n[没有的小节](index.md#no-such-heading)\\n"
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.startswith("guide/page-"):
+        number = int(page.file.src_uri[len("guide/page-"):-3])
+        if number % 3 == 0:
+            log.warning("第 %d 页有一条警告", number)
+        else:
+            log.info("第 %d 页没有问题", number)
+    return html
+'''
+
+
+def test_log_records_of_forked_pages_are_reported_as_by_one_process(tmp_path: Path):
+    project = project_with(tmp_path, guide_pages(12), LOGGING_HOOK)
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone")
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked")
+    assert messages(forked) == messages(alone)
+    assert not forked.ok and "Aborted with 7 warnings in strict mode!" in forked.output, forked.output
+    shown = re.findall(r"第 (\d+) 页有一条警告", forked.output)
+    assert shown == ["0", "3", "6", "9"]
+    anchors = re.findall(r"'guide/page-(\d+)\.md' contains a link 'index\.md#no-such-heading'", forked.output)
+    assert anchors == ["01", "05", "09"], forked.output
+    # Control: not strict, the same warnings and a site.
+    loose = run_mkdocs(project, env=FORKED, site=tmp_path / "loose", strict=False)
+    assert loose.ok and (loose.site / "index.html").exists()
+    assert re.findall(r"第 (\d+) 页有一条警告", loose.output) == shown
+
+
+FAILING_HOOK = '''
+def on_page_content(html, page, config, files):
+    if page.file.src_uri == "guide/page-07.md":
+        raise ValueError("第 7 页的插件出错")
+    return html
+'''
+
+
+def test_a_page_that_fails_in_a_fork_stops_the_build_as_in_one_process(tmp_path: Path):
+    """A plugin that raises on one page: the build stops with mkdocs' own message for that page, once."""
+    project = project_with(tmp_path, guide_pages(12), FAILING_HOOK)
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    for result in (alone, forked):
+        assert not result.ok
+        assert result.output.count("Error reading page 'guide/page-07.md': 第 7 页的插件出错") == 1, result.output
+        assert messages(result)[-1] == "ValueError: 第 7 页的插件出错"
+    # What mkdocs logged before its traceback (which goes through other functions) is the same.
+    before_traceback = [m[:m.index("Traceback (most recent call last):")] for m in (messages(alone), messages(forked))]
+    assert before_traceback[0] == before_traceback[1]
