@@ -111,6 +111,9 @@ def cut_groups(title: str, folder: str, measured: Sequence[tuple[Group, Sequence
     return parts
 
 
+NEIGHBOUR_LINKS_CLASS = "kb-part-links"
+
+
 def neighbour_links(part: Part, parts: list[Part], overview: tuple[str, str] | None) -> str:
     """← previous · overview · next →, as Markdown from the part's page. `overview`: the page
     that shows the overview and the words of its link."""
@@ -120,7 +123,8 @@ def neighbour_links(part: Part, parts: list[Part], overview: tuple[str, str] | N
         links.insert(0, f"[← {md_text(parts[here - 1].title)}]({relative_link(part.path, parts[here - 1].path)})")
     if here + 1 < len(parts):
         links.append(f"[{md_text(parts[here + 1].title)} →]({relative_link(part.path, parts[here + 1].path)})")
-    return " · ".join(links)
+    # A paragraph of its own class: print.css leaves it out of a printed part.
+    return " · ".join(links) + "\n{: ." + NEIGHBOUR_LINKS_CLASS + " }"
 
 
 def group_cell(parts: list[Part], slug: str, from_path: str) -> str:

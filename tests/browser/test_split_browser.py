@@ -57,8 +57,11 @@ def test_a_part_prints_as_a_form_with_its_sign_off(browser, site):
     page = browser.new_context(viewport={"width": 900, "height": 900}).new_page()
     page.goto(_part_urls(page, site)[0])
     assert not page.locator(".kb-signoff").is_visible()
+    links = page.locator("p.kb-part-links")
+    assert links.count() == 2 and links.first.is_visible() and "→" in links.first.inner_text()
     page.emulate_media(media="print")
     assert page.locator(".kb-signoff").is_visible()
+    assert not links.first.is_visible() and not links.last.is_visible()  # no navigation on paper
     assert page.locator(".kb-signoff-field").all_inner_texts() == ["单位：", "自查人：", "日期：", "签字："]
     page.context.close()
 
