@@ -179,6 +179,20 @@ def _cache_path(audience: str, docs_path: str) -> Path:
     return path
 
 
+def _prune_generated(audience: str, kept: set[str]) -> None:
+    """Delete what .cache/kb-generated/<audience>/ holds beyond `kept` (docs paths): parts of
+    a listing that has shrunk, pages of an earlier version. Links are removed, never followed
+    (os.walk does not enter a linked folder)."""
+    root = PROJECT_DIR / ".cache" / "kb-generated" / audience
+    for folder, folders, names in os.walk(root, topdown=False):
+        for name in [*names, *(f for f in folders if os.path.islink(os.path.join(folder, f)))]:
+            path = os.path.join(folder, name)
+            if Path(path).relative_to(root).as_posix() not in kept:
+                os.unlink(path)
+        if folder != str(root) and not os.listdir(folder):
+            os.rmdir(folder)
+
+
 # Audiences whose exports this process has made in a dirty build (see _add_generated_files).
 _exports_made: set[str] = set()
 
@@ -207,6 +221,8 @@ def _add_generated_files(files, config):
         source = {"abs_src_path": _generated_source(audience, path, markdown)} if dirty_builds else {"content": markdown}
         # Reached from their overview, like item pages: never in the nav, whatever mkdocs.yml's not_in_nav says.
         files.append(File.generated(config, path, inclusion=InclusionLevel.NOT_IN_NAV, **source))
+    if dirty_builds:
+        _prune_generated(audience, {*kb.generated_pages, *engine.exports.EXPORT_FILES})
     for path, page in kb.redirect_pages().items():
         files.append(File.generated(config, path, content=page))
     marker = engine.settings.audience_marker(audience, kb.info)

@@ -172,3 +172,32 @@ def test_a_link_committed_under_the_dirty_build_cache_is_refused(tmp_path):
     folder.unlink()
     assert run_mkdocs(project, "--dirty", env=env, strict=False).ok
     assert not (tmp_path / "ledger").exists()
+
+
+def test_a_dirty_build_deletes_what_it_no_longer_generates(tmp_path):
+    """.cache/kb-generated/ holds what the latest dirty build generated and nothing more: a
+    part left from an earlier build goes, and a link there is removed, not followed."""
+    from tests.support.project import run_mkdocs
+    from tests.support.rounds import BUILT_AFTER_DEADLINE, ROUND_DOCS, epoch, ledger_rows
+
+    docs = {**ROUND_DOCS, **ledger_rows({"report-01": 108, "report-02": 5}, first_number=4)}
+    env = {"SOURCE_DATE_EPOCH": epoch(BUILT_AFTER_DEADLINE)}
+    project = make_project(tmp_path / "project", docs)
+    assert run_mkdocs(project, "--dirty", env=env, strict=False).ok
+    cache = project / ".cache" / "kb-generated" / "public"
+    made = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
+    assert "measures/ledger/report-01/2.md" in made and "exports/ledger.csv" in made
+    stale = cache / "measures" / "ledger" / "report-09" / "3.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("# 早先的分页\n", encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("机器上的文件", encoding="utf-8")
+    (cache / "measures" / "old-link.md").symlink_to(outside)
+    (cache / "linked-folder").symlink_to(tmp_path, target_is_directory=True)
+
+    assert run_mkdocs(project, "--dirty", env=env, strict=False).ok
+    assert not stale.exists() and not stale.parent.exists()
+    assert not os.path.lexists(cache / "measures" / "old-link.md") and not os.path.lexists(cache / "linked-folder")
+    assert outside.read_text(encoding="utf-8") == "机器上的文件" and (tmp_path / "outside.txt").exists()
+    # Control: what the build generates stays.
+    assert sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file()) == made
