@@ -73,15 +73,15 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = N
         with os.fdopen(reader, "rb") as pipe:
             try:
                 state, value = pickle.load(pipe)
-            except EOFError:
-                state, value = "failed", "the process ended without a result"
+            except Exception as error:  # killed, or out of memory, before its result was whole
+                state, value = "failed", f"the process ended without a whole result ({type(error).__name__})"
         os.waitpid(pid, 0)
         if state == "ok":
             shares[share] = value
         else:
             failures.append(value)
     if failures:
-        raise RuntimeError("a forked check process failed:\n" + "\n".join(failures))
+        raise RuntimeError("a forked process failed:\n" + "\n".join(failures))
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
     for share, values in shares.items():
         results[share::count] = values

@@ -69,3 +69,15 @@ def test_a_failure_here_stops_the_forks(tmp_path):
 def test_how_many_processes(monkeypatch, variable, items, expected):
     monkeypatch.setenv(forks.PROCESSES_VARIABLE, variable)
     assert forks.processes(items) == expected
+
+
+def test_a_fork_killed_before_its_result_is_a_failure_here():
+    def work(n: int) -> int:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), 9)  # as the kernel's out-of-memory killer would
+        return n
+
+    parent = os.getpid()
+    with pytest.raises(RuntimeError, match="without a whole result"):
+        forks.map_forked(work, list(range(10)), count=2)
+    assert forks.map_forked(lambda n: n, list(range(10)), count=2) == list(range(10))  # control
