@@ -20,7 +20,7 @@ class ContentError(Exception):
 
     def __reduce__(self):
         # Exceptions pickle through their args and __dict__, which a frozen dataclass
-        # refuses to set; check.py's forks send their errors back pickled.
+        # refuses to set; the forks of check.py and of the build send errors back pickled.
         return (type(self), (self.path, self.line, self.message, self.hint, self.column, self.code, self.warning))
 
     def __str__(self) -> str:

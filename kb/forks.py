@@ -10,6 +10,7 @@ work runs here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import contextlib
 import os
 import pickle
 import signal
@@ -22,67 +23,96 @@ R = TypeVar("R")
 
 # Below this many items a fork costs more than it saves.
 MIN_ITEMS = 64
+# A container may see more cores than its quota lets it use, and every fork holds memory
+# of its own; a page's time budget (kb/budget.py) is wall-clock time on a shared core.
+MAX_PROCESSES = 8
 PROCESSES_VARIABLE = "KB_PROCESSES"  # "1" runs everything in this process; a number, that many
 
 
 def processes(items: int) -> int:
-    """How many processes share `items` items: what KB_PROCESSES says (the tests
-    set it to run even small projects through forks), else the cores this process may
-    use, one per MIN_ITEMS items; 1 where fork is not the safe default."""
+    """How many processes share `items` items: what KB_PROCESSES says (the tests set it to
+    run even small projects through forks), else the cores this process may use, one per
+    MIN_ITEMS items (so forks start at twice MIN_ITEMS), at most MAX_PROCESSES; 1 where fork
+    is not the safe default."""
     if not sys.platform.startswith("linux"):
         return 1
     wanted = os.environ.get(PROCESSES_VARIABLE, "").strip()
     if wanted.isdigit() and int(wanted) >= 1:
-        return min(int(wanted), max(1, items))
-    return max(1, min(len(os.sched_getaffinity(0)), items // MIN_ITEMS))
+        return min(int(wanted), MAX_PROCESSES, max(1, items))
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_PROCESSES, items // MIN_ITEMS))
 
 
 def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = None) -> list[R]:
     """[work(item) for item in items], the items shared out over `count` processes (this
     one and forks of it; by default processes()). A failure in a fork is raised here
-    with its traceback."""
+    with its traceback. Results travel pickled: they must unpickle too."""
     count = min(count, len(items)) if count else processes(len(items))
     if count <= 1:
         return [work(item) for item in items]
-    children = []
-    for share in range(1, count):
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the fork: its share of the items, the results down the pipe, and out
-            os.close(reader)
-            status = 0
-            try:
-                payload = ("ok", [work(item) for item in items[share::count]])
-            except BaseException:
-                payload, status = ("failed", traceback.format_exc()), 1
-            with os.fdopen(writer, "wb") as pipe:
-                pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            os._exit(status)
-        os.close(writer)
-        children.append((share, pid, reader))
+    # What this process has buffered would otherwise be written again by each fork.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children: list[tuple[int, int, int]] = []  # (share, pid, the pipe's end to read)
+    read: set[int] = set()  # the forks whose result has been read
     try:
-        shares = {0: [work(item) for item in items[0::count]]}
-    except BaseException:
-        for _, pid, reader in children:  # nobody will read their results: stop them
-            os.close(reader)
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        raise
-    failures = []
-    for share, pid, reader in children:
-        with os.fdopen(reader, "rb") as pipe:
+        for share in range(1, count):
+            reader, writer = os.pipe()
             try:
-                state, value = pickle.load(pipe)
-            except Exception as error:  # killed, or out of memory, before its result was whole
-                state, value = "failed", f"the process ended without a whole result ({type(error).__name__})"
-        os.waitpid(pid, 0)
-        if state == "ok":
-            shares[share] = value
-        else:
-            failures.append(value)
+                pid = os.fork()
+            except OSError:
+                os.close(reader)
+                os.close(writer)
+                raise
+            if pid == 0:
+                _run_share(work, items[share::count], writer, [reader, *(r for _, _, r in children)])
+            os.close(writer)
+            children.append((share, pid, reader))
+        shares = {0: [work(item) for item in items[0::count]]}
+        failures = []
+        for share, pid, reader in children:
+            with os.fdopen(reader, "rb", closefd=False) as pipe:
+                try:
+                    state, value = pickle.load(pipe)
+                except Exception as error:  # killed before its result was whole, or a result that does not unpickle
+                    state, value = "failed", f"its result could not be read ({type(error).__name__}: {error})"
+            read.add(pid)
+            if state == "ok":
+                shares[share] = value
+            else:
+                failures.append(value)
+    finally:
+        # Every fork ends here, also when this process fails or is interrupted: killed if
+        # its result was not read (nobody will), then reaped, its pipe closed.
+        for _, pid, reader in children:
+            if pid not in read:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(reader)
     if failures:
         raise RuntimeError("a forked process failed:\n" + "\n".join(failures))
     results: list[R] = [None] * len(items)  # type: ignore[list-item]
     for share, values in shares.items():
         results[share::count] = values
     return results
+
+
+def _run_share(work: Callable[[T], R], share: Sequence[T], writer: int, readers: list[int]) -> None:
+    """In a fork: the share's results down the pipe, then out, whatever happens. Never
+    returns: a fork that went back into its caller's code would run the rest of the
+    build (or of check.py) a second time."""
+    status = 1
+    try:
+        for reader in readers:  # its own pipe's other end, and the earlier forks' pipes
+            os.close(reader)
+        try:
+            payload = pickle.dumps(("ok", [work(item) for item in share]), protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        except BaseException:
+            payload = pickle.dumps(("failed", traceback.format_exc()), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(payload)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status)

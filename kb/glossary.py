@@ -27,7 +27,7 @@ class TermMark:
 
 class Glossary:
     """Every term of a build, prepared once: one alternation of all surfaces, longest first,
-    applied with one scan per page. A link's URL is worked out only for the terms a page
+    found with one scan per page, then applied to the stretches of text where a term starts. A link's URL is worked out only for the terms a page
     actually contains (it was worked out for every term on every page). The scan itself
     still grows with the glossary (a 50 KB page: 63 ms with 2,000 terms, 460 ms with 8,000)."""
 

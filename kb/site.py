@@ -79,6 +79,12 @@ class KnowledgeBase:
             raise ContentErrors(errors, content.warnings)
         return kb
 
+    def prepare_rendering(self) -> None:
+        """Work that rendering any page may need, done now: before the pages are shared out
+        over forks (kb/forks.py), or each fork would do it again."""
+        for prepared in ("glossary", "last_updated", "splits", "ledger_parts"):
+            getattr(self, prepared)
+
     @functools.cached_property
     def last_updated(self) -> dict[str, str]:
         """Docs path → the date each item last changed (git, else its `updated`), newest first."""

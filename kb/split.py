@@ -123,6 +123,8 @@ def neighbour_links(part: Part, parts: list[Part], overview: tuple[str, str] | N
         links.insert(0, f"[← {md_text(parts[here - 1].title)}]({relative_link(part.path, parts[here - 1].path)})")
     if here + 1 < len(parts):
         links.append(f"[{md_text(parts[here + 1].title)} →]({relative_link(part.path, parts[here + 1].path)})")
+    if not links:  # a listing of one part with no overview page
+        return ""
     # A paragraph of its own class: print.css leaves it out of a printed part.
     return " · ".join(links) + "\n{: ." + NEIGHBOUR_LINKS_CLASS + " }"
 

@@ -217,7 +217,9 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
         return errors
 
     # Every page is independent of the others now: the pages are shared out over the
-    # machine's cores (kb/forks.py), which the build cannot do.
+    # machine's cores (kb/forks.py), as the build shares out its own (macros/forked_pages.py).
+    for kb in loaded.values():
+        kb.prepare_rendering()
     for errors in forks.map_forked(page_errors, sorted(content.pages)):
         for error, audience in errors:
             add(error, audience)

@@ -9,8 +9,14 @@ collected and the log records are taken in page order, as one process would have
 produced them. The pages are then left out of mkdocs' own loop (their inclusion is
 set aside until the env event), so nothing runs twice.
 
-Not under `mkdocs serve` (its server threads make forking unsafe, and `--dirty` reads
-only changed pages) and not for a small site (kb.forks.processes).
+Not under `mkdocs serve` (its server threads make forking unsafe) or `--dirty` (which
+reads only changed pages), and not for a small site (kb.forks.processes).
+
+What differs from one process, and why it is accepted: mkdocs' DEBUG line "Reading: …"
+per page is not written (`-v` only); a DeprecationWarning raised while converting is
+logged once per process rather than once; the log records of making a page object
+for a page outside the nav come before the pages' own records (the objects are made
+before the fork, so that they are shared).
 """
 from __future__ import annotations
 
@@ -71,12 +77,20 @@ def _portable(record: logging.LogRecord) -> logging.LogRecord:
     return record
 
 
-def _picklable(error: BaseException) -> BaseException:
+def _portable_error(error: BaseException) -> BaseException:
+    """The error as it can travel back from a fork: itself if it pickles and unpickles
+    (a PluginError does), else a RuntimeError with its traceback."""
     try:
-        pickle.dumps(error)
+        pickle.loads(pickle.dumps(error))
         return error
     except Exception:
         return RuntimeError("".join(traceback.format_exception(error)))
+
+
+def _unexpected_attributes(before: dict, after: dict) -> list[str]:
+    """Attributes the population set on a page that are not copied back from a fork."""
+    return sorted(name for name, value in after.items()
+                  if name not in POPULATED and name != "render" and (name not in before or before[name] is not value))
 
 
 def populate(files: Files, config, page_errors: list) -> dict[File, InclusionLevel] | None:
@@ -94,11 +108,17 @@ def populate(files: Files, config, page_errors: list) -> dict[File, InclusionLev
         page = file.page
         result = _Page(pid=os.getpid())
         errors_before = len(page_errors)
+        attributes_before = dict(vars(page))
         with _records_kept(result.records):
             try:
                 mkdocs_build._populate_page(page, config, files)
             except Exception as error:
-                result.failure = _picklable(error)
+                result.failure = error if result.pid == parent else _portable_error(error)
+        unexpected = _unexpected_attributes(attributes_before, vars(page))
+        if unexpected and result.failure is None:
+            # A plugin (or a newer mkdocs) keeps something new on the page: in a fork it would be lost.
+            result.failure = RuntimeError(f"页面 {file.src_uri} 转换后多了 macros/forked_pages.py 不会从子进程带回的属性："
+                                          f"{'、'.join(unexpected)}。请把它们加入 POPULATED，或设 KB_PROCESSES=1 构建")
         result.errors = page_errors[errors_before:]
         del page_errors[errors_before:]
         if result.pid != parent:

@@ -5,6 +5,7 @@ the stand-in for Material's search index (_SearchEntries) and escaping nav title
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -179,18 +180,26 @@ def _cache_path(audience: str, docs_path: str) -> Path:
     return path
 
 
+def _is_cached(abs_src_path: str, audience: str) -> bool:
+    return Path(abs_src_path).is_relative_to(PROJECT_DIR / ".cache" / "kb-generated" / audience)
+
+
 def _prune_generated(audience: str, kept: set[str]) -> None:
-    """Delete what .cache/kb-generated/<audience>/ holds beyond `kept` (docs paths): parts of
-    a listing that has shrunk, pages of an earlier version. Links are removed, never followed
-    (os.walk does not enter a linked folder)."""
-    root = PROJECT_DIR / ".cache" / "kb-generated" / audience
+    """Delete what .cache/kb-generated/<audience>/ holds beyond `kept` (the docs paths this
+    build gave mkdocs from there): parts of a listing that has shrunk, pages of an earlier
+    version. Links are removed, never followed: the folder itself is refused if it is one
+    or lies in one (_cache_path), and os.walk does not enter a linked folder below it. A
+    file that cannot be deleted stays: it is never read again."""
+    root = _cache_path(audience, "")
     for folder, folders, names in os.walk(root, topdown=False):
         for name in [*names, *(f for f in folders if os.path.islink(os.path.join(folder, f)))]:
             path = os.path.join(folder, name)
             if Path(path).relative_to(root).as_posix() not in kept:
-                os.unlink(path)
-        if folder != str(root) and not os.listdir(folder):
-            os.rmdir(folder)
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+        if folder != str(root):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)  # only if empty
 
 
 # Audiences whose exports this process has made in a dirty build (see _add_generated_files).
@@ -222,7 +231,7 @@ def _add_generated_files(files, config):
         # Reached from their overview, like item pages: never in the nav, whatever mkdocs.yml's not_in_nav says.
         files.append(File.generated(config, path, inclusion=InclusionLevel.NOT_IN_NAV, **source))
     if dirty_builds:
-        _prune_generated(audience, {*kb.generated_pages, *engine.exports.EXPORT_FILES})
+        _prune_generated(audience, {file.src_uri for file in files if file.abs_src_path and _is_cached(file.abs_src_path, audience)})
     for path, page in kb.redirect_pages().items():
         files.append(File.generated(config, path, content=page))
     marker = engine.settings.audience_marker(audience, kb.info)
@@ -381,13 +390,15 @@ class _SearchEntries:
 @event_priority(-100)  # the last: the pages are populated here, with the nav as every plugin left it
 def on_nav(nav, config, files):
     """Titles written in mkdocs.yml's nav are text: the theme prints them unescaped in the
-    navigation, the tabs and the page title of every page."""
+    navigation, the tabs and the page title of every page. Then, in a `mkdocs build`, every
+    page is read, rendered and sanitized here, in forks (half of a large build's work)."""
     for item in _nav_items(nav.items):
         title = vars(item).get("title")  # only a title given in mkdocs.yml (pages otherwise use theirs)
         if isinstance(title, str) and not isinstance(title, Markup):
             item.title = Markup(escape(title))
     if not (serving or dirty_builds or shown_errors):
         # The pages are read, rendered and sanitized now, on every core (macros/forked_pages.py).
+        engine.state.current().prepare_rendering()
         _build["set_aside"] = engine.forked_pages.populate(files, config, engine.state.page_errors)
     return nav
 

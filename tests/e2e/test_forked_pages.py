@@ -18,7 +18,7 @@ def site_files(site: Path) -> dict[str, bytes]:
 def messages(result) -> list[str]:
     """The build's lines, its site folder named alike, without the two that give its duration."""
     return [line.replace(str(result.site), "SITE") for line in result.output.splitlines()
-            if not re.search(r"Documentation built in|构建完成|用时|秒", line)]
+            if not re.search(r"Documentation built in [\d.]+ seconds|构建完成：\d+ 个页面，用时", line)]
 
 
 def test_real_docs_forked_are_built_as_by_one_process(tmp_path: Path):
@@ -80,6 +80,7 @@ def test_errors_of_forked_pages_are_reported_as_by_one_process(tmp_path: Path):
 # page order, and mkdocs must still see the links it checks once every page is converted.
 LOGGING_HOOK = '''
 import logging
+import os
 
 log = logging.getLogger("mkdocs.plugins.test_hook")
 
@@ -93,6 +94,9 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    # Which process converted the page, outside the log (which must not differ).
+    with open("converted-by.txt", "a", encoding="utf-8") as out:
+        out.write(f"{os.getpid()} {page.file.src_uri}\\n")
     if page.file.src_uri.startswith("guide/page-"):
         number = int(page.file.src_uri[len("guide/page-"):-3])
         if number % 3 == 0:
@@ -103,10 +107,20 @@ def on_page_content(html, page, config, files):
 '''
 
 
+def converting_processes(project: Path) -> set[str]:
+    """The processes that converted pages in the last build, as the hook wrote them down."""
+    record = project / "converted-by.txt"
+    pids = {line.split()[0] for line in record.read_text(encoding="utf-8").splitlines()}
+    record.unlink()
+    return pids
+
+
 def test_log_records_of_forked_pages_are_reported_as_by_one_process(tmp_path: Path):
     project = project_with(tmp_path, guide_pages(12), LOGGING_HOOK)
     alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone")
+    assert len(converting_processes(project)) == 1
     forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked")
+    assert len(converting_processes(project)) == 3  # the comparison is not of one process with itself
     assert messages(forked) == messages(alone)
     assert not forked.ok and "Aborted with 7 warnings in strict mode!" in forked.output, forked.output
     shown = re.findall(r"第 (\d+) 页有一条警告", forked.output)
@@ -117,6 +131,10 @@ def test_log_records_of_forked_pages_are_reported_as_by_one_process(tmp_path: Pa
     loose = run_mkdocs(project, env=FORKED, site=tmp_path / "loose", strict=False)
     assert loose.ok and (loose.site / "index.html").exists()
     assert re.findall(r"第 (\d+) 页有一条警告", loose.output) == shown
+    assert len(converting_processes(project)) == 3
+    # A dirty build reads only the pages that changed: never in forks.
+    dirty = run_mkdocs(project, "--dirty", env=FORKED, site=tmp_path / "dirty", strict=False)
+    assert dirty.ok and len(converting_processes(project)) == 1
 
 
 FAILING_HOOK = '''
@@ -139,3 +157,20 @@ def test_a_page_that_fails_in_a_fork_stops_the_build_as_in_one_process(tmp_path:
     # What mkdocs logged before its traceback (which goes through other functions) is the same.
     before_traceback = [m[:m.index("Traceback (most recent call last):")] for m in (messages(alone), messages(forked))]
     assert before_traceback[0] == before_traceback[1]
+
+
+KEEPING_HOOK = '''
+def on_page_content(html, page, config, files):
+    page.reading_time = len(html) // 500  # something new kept on the page
+    return html
+'''
+
+
+def test_a_plugin_keeping_something_new_on_pages_stops_a_forked_build(tmp_path: Path):
+    """What a fork sets on a page comes back only if listed (macros/forked_pages.py POPULATED):
+    anything else would be lost without a word, so the build stops and says what to do."""
+    project = project_with(tmp_path, guide_pages(4), KEEPING_HOOK)
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    assert not forked.ok and "reading_time" in forked.output and "KB_PROCESSES=1" in forked.output, forked.output
+    # Control: in one process nothing is lost, and the build goes through.
+    assert run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False).ok

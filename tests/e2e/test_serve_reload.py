@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+import shutil
 import socket
 import subprocess
 import sys
@@ -201,3 +202,12 @@ def test_a_dirty_build_deletes_what_it_no_longer_generates(tmp_path):
     assert outside.read_text(encoding="utf-8") == "机器上的文件" and (tmp_path / "outside.txt").exists()
     # Control: what the build generates stays.
     assert sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file()) == made
+    # The audience's folder itself a link (to a folder holding someone's file): refused, nothing deleted.
+    shutil.rmtree(cache)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "measures").mkdir(parents=True)
+    (elsewhere / "measures" / "notes.md").write_text("别人的文件", encoding="utf-8")
+    cache.symlink_to(elsewhere, target_is_directory=True)
+    result = run_mkdocs(project, "--dirty", env=env, strict=False)
+    assert not result.ok and "中有符号链接" in result.output
+    assert (elsewhere / "measures" / "notes.md").read_text(encoding="utf-8") == "别人的文件"

@@ -465,3 +465,17 @@ def test_check_converts_the_page_after_an_interrupted_one_as_if_alone():
     with pytest.raises(RecursionError):
         to_html("- " * 1000 + "x\n")
     assert to_html(page) == alone and "<p>原因。</p>" in alone
+
+
+def test_neighbour_links_of_a_lone_part_are_nothing():
+    """A listing of one part and no overview page has no links: no stray attribute-list text."""
+    import markdown
+
+    from kb.split import NEIGHBOUR_LINKS_CLASS, Group, Part, neighbour_links
+
+    group = Group(slug="all", title="", entries=())
+    one = Part(listing="问题清单", path="problems/checklist/all/index.md", group=group, entries=(), number=1, count=1)
+    assert neighbour_links(one, [one], None) == ""
+    # Control: with an overview the links are one paragraph of their own class.
+    html = markdown.markdown(neighbour_links(one, [one], ("problems/checklist.md", "问题清单总览")), extensions=["attr_list"])
+    assert html.startswith(f'<p class="{NEIGHBOUR_LINKS_CLASS}"><a href=') and "{:" not in html

@@ -1,4 +1,4 @@
-"""kbtools/forks.py: check.py's pages shared out over forks of the process."""
+"""kb/forks.py: check.py's and the build's pages shared out over forks of the process."""
 from __future__ import annotations
 
 import os
@@ -78,6 +78,34 @@ def test_a_fork_killed_before_its_result_is_a_failure_here():
         return n
 
     parent = os.getpid()
-    with pytest.raises(RuntimeError, match="without a whole result"):
+    with pytest.raises(RuntimeError, match="could not be read"):
         forks.map_forked(work, list(range(10)), count=2)
     assert forks.map_forked(lambda n: n, list(range(10)), count=2) == list(range(10))  # control
+
+
+def test_a_fork_whose_result_does_not_pickle_fails_here_and_never_returns(tmp_path):
+    """The fork says why, and ends: it must not go on into its caller's code (which would
+    run the rest of a build a second time)."""
+    marker = tmp_path / "escaped"
+    parent = os.getpid()
+    try:
+        with pytest.raises(RuntimeError, match="pickle"):
+            forks.map_forked(lambda n: (lambda: n), list(range(4)), count=2)
+    finally:
+        if os.getpid() != parent:  # only a fork that escaped gets here
+            marker.write_text(str(os.getpid()), encoding="utf-8")
+            os._exit(0)
+    assert not marker.exists()
+
+
+def test_a_result_that_does_not_unpickle_fails_here():
+    """ContentErrors pickles, but its __init__ cannot take back what it pickled."""
+    from kb.errors import ContentError, ContentErrors
+
+    with pytest.raises(RuntimeError, match="could not be read"):
+        forks.map_forked(lambda n: ContentErrors([ContentError("a.md", n, "错")]), list(range(4)), count=2)
+
+
+def test_processes_are_capped(monkeypatch):
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "64")
+    assert forks.processes(10_000) == forks.MAX_PROCESSES
