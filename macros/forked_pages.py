@@ -34,10 +34,11 @@ from mkdocs.structure.pages import Page
 from kb import forks
 
 # What mkdocs' page population (the page events and Page.render) sets on a page, and so
-# what comes back from a fork. `render` is the budget's wrapper (macros/hooks.py), a
+# what comes back from a fork: mkdocs' own attributes, and the page's search index entry
+# (macros/hooks.py on_page_content). `render` is the budget's wrapper (macros/hooks.py), a
 # closure that stays behind. A test compares a forked build with a one-process build.
 POPULATED = ("markdown", "meta", "content", "toc", "title", "_title_from_render", "present_anchor_ids",
-             "links_to_anchors")
+             "links_to_anchors", "kb_search_entry")
 
 
 @dataclass

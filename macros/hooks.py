@@ -294,7 +294,23 @@ def on_page_content(html, page, config, files):
     if not isinstance(page.meta.get("title"), Markup) and page.title:
         # A title taken from the page's first heading is text too.
         page.meta["title"] = Markup(escape(page.title))
+    # Made with the page, not when the theme renders it: in a `mkdocs build` this runs in the
+    # forks (macros/forked_pages.py), and reading the page's text is most of the entry's cost.
+    page.kb_search_entry = _search_entry(page, cleaned)
     return cleaned
+
+
+def _search_entry(page, page_html: str) -> dict | None:
+    """The page's entry in the search index (kb/search_index.py); None for a page left out."""
+    if (page.meta.get("search") or {}).get("exclude"):
+        return None
+    kb = engine.state.current()
+    path = page.file.src_uri
+    title = kb.theme_meta(path).get("title") or _text(page.title)
+    sections = [_text(section.title) for section in reversed(page.ancestors) if section.title]
+    if sections and sections[-1] == title:  # a section's index page: 整改措施 under 整改措施
+        sections.pop()
+    return kb.search_document(path, location=page.url, title=title, nav_titles=sections, page_html=page_html)
 
 
 @event_priority(100)  # before any other plugin looks at the files
@@ -370,16 +386,12 @@ class _SearchEntries:
         self.entries: dict[str, dict] = {}
 
     def add_entry_from_context(self, page):
-        if (page.meta.get("search") or {}).get("exclude") or shown_errors:
+        if shown_errors:
             return
-        kb = engine.state.current()
-        path = page.file.src_uri
-        title = kb.theme_meta(path).get("title") or _text(page.title)
-        sections = [_text(section.title) for section in reversed(page.ancestors) if section.title]
-        if sections and sections[-1] == title:  # a section's index page: 整改措施 under 整改措施
-            sections.pop()
-        self.entries[page.url] = kb.search_document(path, location=page.url, title=title,
-                                                    nav_titles=sections, page_html=page.content)
+        # Every page converted in this build has its entry from on_page_content.
+        entry = page.kb_search_entry if hasattr(page, "kb_search_entry") else _search_entry(page, page.content)
+        if entry is not None:
+            self.entries[page.url] = entry
 
     def generate_search_index(self, previous):
         # Under `mkdocs serve --dirty` only the changed pages were added this time.
