@@ -170,18 +170,18 @@ def _generated_source(audience: str, docs_path: str, data: str | bytes) -> str:
     return str(source)
 
 
+def _cache_root(audience: str) -> Path:
+    return PROJECT_DIR / ".cache" / "kb-generated" / audience
+
+
 def _cache_path(audience: str, docs_path: str) -> Path:
-    path = PROJECT_DIR / ".cache" / "kb-generated" / audience / docs_path
+    path = _cache_root(audience) / docs_path
     # The folder is in the work tree, so a pull request could commit a link there that sends
     # the build's writes (and mkdocs' reads) to a file elsewhere on the machine.
     if os.path.realpath(path) != os.path.abspath(path):
         raise PluginError(f"{path.relative_to(PROJECT_DIR).as_posix()}：.cache/kb-generated/ 中有符号链接。"
                           "这个目录由构建生成，不属于仓库：请删除 .cache 目录（不要提交它）后重试")
     return path
-
-
-def _is_cached(abs_src_path: str, audience: str) -> bool:
-    return Path(abs_src_path).is_relative_to(PROJECT_DIR / ".cache" / "kb-generated" / audience)
 
 
 def _prune_generated(audience: str, kept: set[str]) -> None:
@@ -231,7 +231,8 @@ def _add_generated_files(files, config):
         # Reached from their overview, like item pages: never in the nav, whatever mkdocs.yml's not_in_nav says.
         files.append(File.generated(config, path, inclusion=InclusionLevel.NOT_IN_NAV, **source))
     if dirty_builds:
-        _prune_generated(audience, {file.src_uri for file in files if file.abs_src_path and _is_cached(file.abs_src_path, audience)})
+        _prune_generated(audience, {file.src_uri for file in files
+                                    if file.abs_src_path and Path(file.abs_src_path).is_relative_to(_cache_root(audience))})
     for path, page in kb.redirect_pages().items():
         files.append(File.generated(config, path, content=page))
     marker = engine.settings.audience_marker(audience, kb.info)
@@ -388,8 +389,9 @@ class _SearchEntries:
     def add_entry_from_context(self, page):
         if shown_errors:
             return
-        # Every page converted in this build has its entry from on_page_content.
-        entry = page.kb_search_entry if hasattr(page, "kb_search_entry") else _search_entry(page, page.content)
+        # Made by on_page_content: a page is only built here after it was converted (under
+        # --dirty, an unchanged page is neither).
+        entry = page.kb_search_entry
         if entry is not None:
             self.entries[page.url] = entry
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 import re
+import zipfile
 
-from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs
+from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs, run_script
 
 ONE, FORKED = {"KB_PROCESSES": "1"}, {"KB_PROCESSES": "3"}
 
@@ -174,3 +175,19 @@ def test_a_plugin_keeping_something_new_on_pages_stops_a_forked_build(tmp_path: 
     assert not forked.ok and "reading_time" in forked.output and "KB_PROCESSES=1" in forked.output, forked.output
     # Control: in one process nothing is lost, and the build goes through.
     assert run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False).ok
+
+
+def test_the_offline_bundle_built_in_forks_is_the_one_built_in_one_process(tmp_path: Path):
+    """Trainers' offline bundle (scripts/bundle.py builds in its own process): the same files,
+    byte for byte, whether the pages went through forks or not."""
+    project = project_with(tmp_path, guide_pages(12, lambda n: f"第 {n} 页，见[使用说明](index.md)。"))
+    bundles = {}
+    for name, env in (("alone", ONE), ("forked", FORKED)):
+        archive = tmp_path / f"{name}.zip"
+        result = run_script(project, "bundle.py", "--output", str(archive), env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        with zipfile.ZipFile(archive) as bundle:
+            bundles[name] = {info.filename: bundle.read(info) for info in bundle.infolist()}
+    assert len(bundles["forked"]) > 50 and any("page-11" in name for name in bundles["forked"])
+    assert bundles["forked"].keys() == bundles["alone"].keys()
+    assert [name for name in bundles["forked"] if bundles["forked"][name] != bundles["alone"][name]] == []

@@ -109,3 +109,13 @@ def test_a_result_that_does_not_unpickle_fails_here():
 def test_processes_are_capped(monkeypatch):
     monkeypatch.setenv(forks.PROCESSES_VARIABLE, "64")
     assert forks.processes(10_000) == forks.MAX_PROCESSES
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_one_process_where_fork_is_not_safe(monkeypatch, platform):
+    """An editor's Windows or macOS machine: no fork, whatever is asked (Linux is the control)."""
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "4")
+    monkeypatch.setattr(forks.sys, "platform", platform)
+    assert forks.processes(10_000) == 1
+    monkeypatch.setattr(forks.sys, "platform", "linux")
+    assert forks.processes(10_000) == 4
