@@ -17,6 +17,20 @@ per page is not written (`-v` only); a DeprecationWarning raised while convertin
 logged once per process rather than once; the log records of making a page object
 for a page outside the nav come before the pages' own records (the objects are made
 before the fork, so that they are shared).
+
+Then, at the env event, each page's theme template (Material's base.html, a third of
+what is left) is rendered in forks as well, by mkdocs' own `_build_page`; the page
+that results comes back. mkdocs' loop still builds every page here, in order, with
+its events, but the page's template is a placeholder (PLACEHOLDER_TEMPLATE) and the
+last post_page handler (macros/hooks.py) hands mkdocs the page rendered in the fork,
+which it writes. The events around the template therefore run twice for a page, in
+the fork (which made the page) and here (whose state lasts): that is safe only for
+handlers known to allow it (TWICE_SAFE_HANDLERS), so any other plugin's handler of
+those events keeps the rendering in this process. The env event's handler must be
+the last, since the env a page is rendered with is the one it returns. What differs:
+the records of rendering pages come before those of the theme's own templates
+(sitemap.xml, 404.html), and the navigation cache's debug line counts only the pages
+rendered here.
 """
 from __future__ import annotations
 
@@ -27,6 +41,7 @@ import os
 import pickle
 import traceback
 
+import jinja2
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -151,3 +166,118 @@ def populate(files: Files, config, page_errors: list) -> dict[File, InclusionLev
 def restore(set_aside: dict[File, InclusionLevel] | None) -> None:
     for file, inclusion in (set_aside or {}).items():
         file.inclusion = inclusion
+
+
+# The template mkdocs renders for a page whose page was rendered in a fork: nothing
+# (overrides/kb-rendered-in-fork.html); the post_page handler then gives the real page.
+PLACEHOLDER_TEMPLATE = "kb-rendered-in-fork.html"
+# Handlers of the page_context and post_page events (besides the project's own) that may
+# run twice for a page, once around the real template in a fork and once around the
+# placeholder here. Material's search plugin adds the page's index entry (macros/hooks.py
+# _SearchEntries), which only the run here keeps; it leaves the context as it is.
+TWICE_SAFE_HANDLERS = frozenset({"material.plugins.search.plugin.SearchPlugin.on_page_context"})
+
+_rendered: dict[str, str] = {}  # here: the pages rendered in forks, by source, until mkdocs writes them
+_own_templates: dict[str, object] = {}  # here: the pages' own `template` in their meta (or _NONE)
+_capture: list[str] | None = None  # while a page is rendered for `render`: what its post_page events made
+_NONE = object()
+
+
+def _handler_name(handler) -> str:
+    owner = getattr(handler, "__self__", None)
+    if owner is None:
+        return f"{handler.__module__}.{handler.__qualname__}"
+    return f"{type(owner).__module__}.{type(owner).__qualname__}.{handler.__name__}"
+
+
+def rendering_stays_here(config, env: jinja2.Environment, own_handlers: dict[str, object]) -> str | None:
+    """Why the pages' templates cannot be rendered in forks (None: they can). `own_handlers`
+    are the project's handlers of the env and post_page events, which must be the only ones."""
+    events = config.plugins.events
+    if list(events["env"]) != [own_handlers["env"]]:
+        return "another plugin handles the env event"
+    if list(events["post_page"]) != [own_handlers["post_page"]]:
+        return "another plugin handles the post_page event"
+    others = [_handler_name(h) for h in events["page_context"] if _handler_name(h) not in TWICE_SAFE_HANDLERS]
+    if others:
+        return f"page_context is handled by {', '.join(others)}"
+    try:
+        env.get_template(PLACEHOLDER_TEMPLATE)
+    except jinja2.TemplateNotFound:
+        return f"the theme has no {PLACEHOLDER_TEMPLATE}"
+    return None
+
+
+def render(files: Files, config, nav, env: jinja2.Environment) -> bool:
+    """Render every page's template in forks, as mkdocs' loop would (call at the env event,
+    after every other handler of it; see `rendering_stays_here`). Returns whether it did:
+    then mkdocs' loop renders the placeholder, and `rendered_page` gives each page."""
+    _rendered.clear()
+    _own_templates.clear()
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # mkdocs' loop's list
+    count = forks.processes(len(doc_files))
+    if count <= 1:
+        return False
+
+    def work(file: File) -> _Page:  # in a fork: what the page's events do there is lost with it
+        global _capture
+        result = _Page(pid=os.getpid())
+        _capture = captured = []
+        with _records_kept(result.records):
+            try:
+                mkdocs_build._build_page(file.page, config, doc_files, nav, env,
+                                         excluded=file.inclusion.is_excluded())
+            except Exception as error:
+                result.failure = _portable_error(error)
+        # mkdocs was given nothing to write (the page is written here, once, by mkdocs' loop)
+        # and said so; the page's own output, if it was empty, gets that line here.
+        result.records = [record for record in result.records if record.getMessage() != _skipped_line(file)]
+        if result.failure is None:
+            result.state = {"page": captured[-1]}
+        return result
+
+    # Every page in a fork (this process waits): the events around a page's template then
+    # run twice for it only as the module's note says, once in a fork and once here.
+    results = forks.map_forked(work, doc_files, count, here=False)
+    for result in results:  # in page order
+        for record in result.records:
+            logging.getLogger(record.name).handle(record)
+        if result.failure is not None:
+            raise result.failure
+    for file, result in zip(doc_files, results, strict=True):
+        meta = file.page.meta
+        _own_templates[file.src_uri] = meta.get("template", _NONE)
+        meta["template"] = PLACEHOLDER_TEMPLATE
+        _rendered[file.src_uri] = result.state["page"]
+    return True
+
+
+def _skipped_line(file: File) -> str:
+    """What mkdocs' _build_page logs when a page's output is empty."""
+    return f"Page skipped: '{file.src_uri}'. Generated empty output."
+
+
+def rendered_page(output: str, page: Page) -> str:
+    """The last post_page handler: the page rendered in a fork, in place of the placeholder
+    (the page's meta as it was); in a fork, while `render` renders a page, what it made is
+    kept and mkdocs gets nothing to write."""
+    if _capture is not None:
+        _capture.append(output)
+        return ""
+    source = page.file.src_uri
+    if source not in _rendered:
+        return output
+    own = _own_templates.pop(source)
+    if own is _NONE:
+        page.meta.pop("template", None)
+    else:
+        page.meta["template"] = own
+    return _rendered.pop(source)
+
+
+def unwritten_pages() -> list[str]:
+    """Pages rendered in forks that mkdocs has not written (at the end of a build: none)."""
+    left = sorted(_rendered)
+    _rendered.clear()
+    _own_templates.clear()
+    return left

@@ -316,7 +316,8 @@ def _search_entry(page, page_html: str) -> dict | None:
 
 @event_priority(100)  # before any other plugin looks at the files
 def on_env(env, config, files):
-    engine.forked_pages.restore(_build.pop("set_aside", None))
+    set_aside = _build.pop("set_aside", None)  # the pages were converted in forks (on_nav)
+    engine.forked_pages.restore(set_aside)
     # One rendering of Material's navigation for the pages it is the same for (overrides/main.html);
     # new for every build, so `mkdocs serve` never shows an old nav. The links it prints go
     # through the theme's `url` filter, which is normalize_url relative to the page.
@@ -338,11 +339,27 @@ def on_env(env, config, files):
                     file.page.content = engine.build_report.error_page(shown_errors)
             return env
         raise PluginError(engine.errors.ContentErrors(errors).summary())
+    if set_aside is not None:  # the pages' templates in forks too (the only env handler: see rendering_stays_here)
+        reason = engine.forked_pages.rendering_stays_here(config, env, {"env": on_env, "post_page": on_post_page})
+        if reason is None:
+            _build["rendered_in_forks"] = engine.forked_pages.render(files, config, _build["nav"], env)
+        else:
+            log.debug(f"The pages' templates are rendered in one process: {reason}")
     return env
 
 
+@event_priority(-100)  # the last: it gives mkdocs the page as the other handlers made it
+def on_post_page(output, page, config):
+    return engine.forked_pages.rendered_page(output, page)
+
+
 def on_post_build(config):
-    if "nav_cache" in _build:
+    if left := engine.forked_pages.unwritten_pages():
+        raise PluginError(f"在子进程中渲染的页面没有写出：{'、'.join(left)}（macros/forked_pages.py）。"
+                          "请设 KB_PROCESSES=1 构建，并报告这个问题")
+    if _build.pop("rendered_in_forks", False):  # each fork had a cache of its own, gone with it
+        log.debug("navigation cache: the pages were rendered in forks (KB_PROCESSES=1 counts its use)")
+    elif "nav_cache" in _build:
         log.debug(_build["nav_cache"].report())
     if command:
         _ClosingLine.pending = (engine.build_report.built_with_errors(len(shown_errors)) if shown_errors else
@@ -414,6 +431,7 @@ def on_nav(nav, config, files):
         # The pages are read, rendered and sanitized now, on every core (macros/forked_pages.py).
         engine.state.current().prepare_rendering()
         _build["set_aside"] = engine.forked_pages.populate(files, config, engine.state.page_errors)
+        _build["nav"] = nav
     return nav
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import re
 import zipfile
 
+import pytest
+
 from tests.support.project import MINIMAL_DOCS, make_project, run_mkdocs, run_script
 
 ONE, FORKED = {"KB_PROCESSES": "1"}, {"KB_PROCESSES": "3"}
@@ -191,3 +193,134 @@ def test_the_offline_bundle_built_in_forks_is_the_one_built_in_one_process(tmp_p
     assert len(bundles["forked"]) > 50 and any("page-11" in name for name in bundles["forked"])
     assert bundles["forked"].keys() == bundles["alone"].keys()
     assert [name for name in bundles["forked"] if bundles["forked"][name] != bundles["alone"][name]] == []
+
+
+# A side channel into the theme's rendering of each page: Material prints the page's
+# description (base.html), and this one writes down which process printed it. It can also
+# log a warning or fail, for the pages the test names. The main process writes its own pid
+# at the end of the build.
+RENDERING_HOOK = '''
+import logging
+import os
+
+log = logging.getLogger("mkdocs.plugins.test_hook")
+WARN = {warn!r}
+FAIL = {fail!r}
+
+
+class Description:
+    def __init__(self, source):
+        self.source = source
+
+    def __str__(self):
+        with open("rendered-by.txt", "a", encoding="utf-8") as out:
+            out.write(f"{{os.getpid()}} {{self.source}}\\n")
+        if self.source in WARN:
+            log.warning("渲染 %s 时有一条警告", self.source)
+        if self.source in FAIL:
+            raise ValueError(f"渲染 {{self.source}} 时出错")
+        return "页面说明"
+
+
+def on_page_markdown(markdown, page, config, files):
+    page.meta["description"] = Description(page.file.src_uri)
+    return markdown
+
+
+def on_nav(nav, config, files):
+    NAV[:] = [nav]
+    return nav
+
+
+NAV = []
+
+
+def on_post_build(config):
+    # Its pid, and the pages whose meta names a template once the build is over (none should).
+    templates = [page.file.src_uri for page in NAV[0].pages if "template" in page.meta]
+    with open("main-process.txt", "w", encoding="utf-8") as out:
+        out.write(f"{{os.getpid()}}\\n{{templates}}")
+{extra}'''
+
+
+def rendering_hook(warn=(), fail=(), extra: str = "") -> str:
+    return RENDERING_HOOK.format(warn=set(warn), fail=set(fail), extra=extra)
+
+
+def rendering_processes(project: Path) -> tuple[set[str], str | None]:
+    """The processes that rendered the guide's pages in the last build, and the main process."""
+    record, main = project / "rendered-by.txt", project / "main-process.txt"
+    pids = {line.split()[0] for line in record.read_text(encoding="utf-8").splitlines() if "guide/page-" in line}
+    main_pid = None
+    if main.exists():
+        main_pid, templates = main.read_text(encoding="utf-8").splitlines()
+        assert templates == "[]", templates  # the pages' meta as it was (the placeholder put back)
+    record.unlink()
+    main.unlink(missing_ok=True)
+    return pids, main_pid
+
+
+def test_page_templates_are_rendered_in_forks_as_by_one_process(tmp_path: Path):
+    """The theme renders each page in a fork; the site and the messages (warnings logged while
+    rendering included) are those of one process, and mkdocs' loop says nothing more."""
+    warn = {"guide/page-02.md", "guide/page-07.md", "guide/page-09.md"}
+    project = project_with(tmp_path, guide_pages(12), rendering_hook(warn=warn))
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
+    alone_pids, alone_main = rendering_processes(project)
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    forked_pids, forked_main = rendering_processes(project)
+    assert alone.ok and forked.ok, alone.output + forked.output
+    assert alone_pids == {alone_main}
+    assert len(forked_pids) == 3 and forked_main not in forked_pids  # every page in a fork, none here
+    expected, built = site_files(alone.site), site_files(forked.site)
+    assert len(built) > 30 and "页面说明" in built["guide/page-03/index.html"].decode("utf-8")
+    assert [path for path in built if built[path] != expected.get(path)] == [] and built.keys() == expected.keys()
+    assert messages(forked) == messages(alone)
+    assert re.findall(r"渲染 guide/page-(\d+)\.md 时有一条警告", forked.output) == ["02", "07", "09"]
+    assert "Page skipped" not in forked.output  # the forks give mkdocs nothing to write, and say nothing
+    strict = run_mkdocs(project, env=FORKED, site=tmp_path / "strict")
+    assert not strict.ok and "Aborted with 3 warnings in strict mode!" in strict.output, strict.output
+
+
+def test_a_page_whose_template_fails_in_a_fork_stops_the_build_as_in_one_process(tmp_path: Path):
+    project = project_with(tmp_path, guide_pages(12), rendering_hook(fail={"guide/page-07.md"}))
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
+    assert len(rendering_processes(project)[0]) == 1
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    assert len(rendering_processes(project)[0]) == 3
+    for result in (alone, forked):
+        assert not result.ok
+        assert result.output.count("Error building page 'guide/page-07.md': 渲染 guide/page-07.md 时出错") == 1, result.output
+        assert messages(result)[-1] == "ValueError: 渲染 guide/page-07.md 时出错"
+    before_traceback = [m[:m.index("Traceback (most recent call last):")] for m in (messages(alone), messages(forked))]
+    assert before_traceback[0] == before_traceback[1]
+
+
+# Handlers of the events around a page's template that a fork would run a second time, on the
+# placeholder here: the theme then renders every page in the main process.
+POST_PAGE = '''
+
+def on_post_page(output, page, config):
+    return output.replace("</body>", "<!-- 插件加的 --></body>")
+'''
+PAGE_CONTEXT = '''
+
+def on_page_context(context, page, config, nav):
+    context["kb_test_counter"] = context.get("kb_test_counter", 0) + 1
+    return context
+'''
+
+
+@pytest.mark.parametrize("extra", [POST_PAGE, PAGE_CONTEXT], ids=["post_page", "page_context"])
+def test_another_plugins_handler_around_the_template_keeps_the_rendering_in_one_process(tmp_path: Path, extra: str):
+    project = project_with(tmp_path, guide_pages(12), rendering_hook(extra=extra))
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    pids, main = rendering_processes(project)
+    assert forked.ok, forked.output
+    assert pids == {main}
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
+    rendering_processes(project)
+    expected, built = site_files(alone.site), site_files(forked.site)
+    assert [path for path in built if built[path] != expected.get(path)] == [] and built.keys() == expected.keys()
+    if extra is POST_PAGE:
+        assert "<!-- 插件加的 -->" in built["guide/page-03/index.html"].decode("utf-8")

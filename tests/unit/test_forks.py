@@ -1,6 +1,7 @@
 """kb/forks.py: check.py's and the build's pages shared out over forks of the process."""
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -18,6 +19,43 @@ def test_results_in_order_and_really_from_several_processes():
     assert [square for _, square in results] == [n * n for n in range(300)]
     assert len({pid for pid, _ in results}) == 3
     assert results[0][0] == os.getpid()  # this process does a share too
+
+
+def test_with_here_false_every_share_is_a_fork_and_nothing_stays_here():
+    touched = []
+
+    def work(n: int) -> tuple[int, int]:
+        touched.append(n)  # in a fork: lost with it
+        return pid_and_square(n)
+
+    results = forks.map_forked(work, list(range(50)), count=2, here=False)
+    assert [square for _, square in results] == [n * n for n in range(50)]
+    assert len({pid for pid, _ in results}) == 2 and os.getpid() not in {pid for pid, _ in results}
+    assert touched == []
+    # Control: with a share here, this process does work and keeps what it did.
+    forks.map_forked(work, list(range(50)), count=2)
+    assert touched == list(range(0, 50, 2))
+
+
+def test_one_fork_alone_when_asked_for_none_here():
+    results = forks.map_forked(pid_and_square, list(range(5)), count=1, here=False)
+    assert len({pid for pid, _ in results}) == 1 and results[0][0] != os.getpid()
+
+
+def test_the_garbage_collector_is_left_as_it_was():
+    """The objects are frozen while the forks run (so that a fork's collector does not copy
+    them all) and unfrozen after, also when the work fails."""
+    def work(n: int) -> int:
+        if n == 3:
+            raise ValueError("第 3 项出错")
+        return gc.get_freeze_count()
+
+    frozen = forks.map_forked(work, list(range(3)), count=2)
+    assert min(frozen) > 1000  # really frozen while working, here and in the fork
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError):
+        forks.map_forked(work, list(range(6)), count=2)
+    assert gc.get_freeze_count() == 0
 
 
 def test_one_process_runs_here():
