@@ -1,5 +1,6 @@
 """Work shared with forked copies of this process, on a machine with more than one core:
-check.py's pages, and the conversion of a build's pages (macros/forked_pages.py).
+reading the pages (kb/loader.py), check.py's pages, and the conversion and rendering of a
+build's pages (macros/forked_pages.py).
 
 Plain os.fork and a pipe rather than multiprocessing: the work is a closure over the
 loaded knowledge base (and mkdocs' objects), which a fork inherits as it is (a pool

@@ -13,7 +13,7 @@ from pathlib import Path
 import re
 import unicodedata
 
-from . import copylint, model
+from . import copylint, forks, model
 from .errors import ContentError
 from .frontmatter import SourcePage, decode_source, read_page
 from .markdown_text import fenced_lines, headings
@@ -70,35 +70,58 @@ class Content:
     record: str = ""
 
 
+@dataclass
+class _ReadPage:
+    """One page's file read on its own: its front matter and body (or why they could not
+    be read) and the copy lint's findings. Made in a fork when the pages are shared out."""
+
+    source: SourcePage | None
+    error: ContentError | None
+    findings: list[copylint.Finding]
+
+
+def _read(docs_dir: Path, rel: str, record: str) -> _ReadPage:
+    data = (docs_dir / rel).read_bytes()
+    try:
+        source, error = read_page(data, rel), None
+    except ContentError as unreadable:
+        source, error = None, unreadable
+    return _ReadPage(source, error, _findings(rel, data, source, record))
+
+
 def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
                  variables: dict[str, str] | None = None, reviewed_assets: frozenset[str] = frozenset(),
-                 record: str = "") -> Content:
+                 record: str = "", forked: bool = False) -> Content:
     """Read and validate every page. `variables` are the redacted names (`org`) that
     one-line fields other than id and title may use as `{{ org.name }}`; `reviewed_assets`
     the stylesheets and scripts mkdocs.yml lists, the only ones docs/ may hold; `record`
-    the source report's text, which the copy lint never overrules (kb/copylint.py)."""
+    the source report's text, which the copy lint never overrules (kb/copylint.py).
+    forked=True reads the files on every core (kb/forks.py; never under `mkdocs serve`,
+    whose threads make forking unsafe); the content is the same."""
     docs_dir = Path(docs_dir)
     content = Content(docs_dir=docs_dir, tags=tags or {}, variables=variables or {}, record=record)
-    for rel in _docs_files(docs_dir, content, reviewed_assets):
-        path = docs_dir / rel
+    files = _docs_files(docs_dir, content, reviewed_assets)
+    markdown_files = [rel for rel in files if rel.endswith(".md")]
+    count = forks.processes(len(markdown_files)) if forked else 1
+    read = dict(zip(markdown_files, forks.map_forked(lambda rel: _read(docs_dir, rel, record), markdown_files, count),
+                    strict=True))
+    for rel in files:
         if not rel.endswith(".md"):
             content.static_files.append(rel)
             continue
-        data = path.read_bytes()
-        try:
-            source = read_page(data, rel)
-        except ContentError as error:
+        source, error, findings = read[rel].source, read[rel].error, read[rel].findings
+        if source is None:
             # Only this page's own error: its id (from the file name) is known, so that the
             # pages that link to it are not blamed for a link that is right.
             content.unreadable.add(rel)
             if model.ID_PATTERN.match(Path(rel).stem):
                 content.broken_ids.add(Path(rel).stem)
-            _lint(content, rel, data, None, error)
+            _lint(content, rel, findings, error)
             continue
         page = Page(path=rel, source=source)
         content.pages[rel] = page
         _build_item(page, content)
-        _lint(content, rel, data, source, None)
+        _lint(content, rel, findings, None)
         unreadable = source.unreadable_by_mkdocs
         if unreadable and not any(e.path == rel and e.line == unreadable.line for e in content.errors):
             content.errors.append(unreadable)
@@ -108,10 +131,21 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
     return content
 
 
-def _lint(content: Content, rel: str, data: bytes, source: SourcePage | None, parse_error: ContentError | None) -> None:
-    """The copy lint of one page. A page that could not be read is linted as text; a lint
-    error on the line where reading stopped (`title: ***市…`, which YAML reads as an alias)
-    says more than the YAML message and replaces it."""
+def _lint(content: Content, rel: str, findings: list[copylint.Finding], parse_error: ContentError | None) -> None:
+    """The copy lint's findings of one page, recorded. A lint error on the line where reading
+    stopped (`title: ***市…`, which YAML reads as an alias) says more than the YAML message
+    and replaces it."""
+    if parse_error is not None and not any(
+            not f.error.warning and f.error.line == parse_error.line for f in findings):
+        content.errors.append(parse_error)
+    for finding in findings:
+        (content.warnings if finding.error.warning else content.errors).append(finding.error)
+        if finding.edit is not None:
+            content.edits.setdefault(rel, []).append(finding.edit)
+
+
+def _findings(rel: str, data: bytes, source: SourcePage | None, record: str) -> list[copylint.Finding]:
+    """The copy lint of one page. A page that could not be read is linted as text."""
     if source is not None:
         spec = model.type_spec(source.meta.get("type")) if isinstance(source.meta.get("type"), str) else None
         typed = "type" in source.meta or "id" in source.meta
@@ -120,14 +154,7 @@ def _lint(content: Content, rel: str, data: bytes, source: SourcePage | None, pa
         spec = next((s for s in model.TYPES.values() if s.folder == folder), None)
         # An item's file is named by its id, which starts with its type: problems/problem-05.md.
         typed = spec is not None and rel.count("/") == 1 and Path(rel).stem.startswith(f"{spec.name}-")
-    findings = _linted(rel, data, typed, _text_keys(spec), content.record)
-    if parse_error is not None and not any(
-            not f.error.warning and f.error.line == parse_error.line for f in findings):
-        content.errors.append(parse_error)
-    for finding in findings:
-        (content.warnings if finding.error.warning else content.errors).append(finding.error)
-        if finding.edit is not None:
-            content.edits.setdefault(rel, []).append(finding.edit)
+    return _linted(rel, data, typed, _text_keys(spec), record)
 
 
 # Lint results of pages read before in this process, by name, bytes and what decides the

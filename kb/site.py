@@ -64,13 +64,15 @@ class KnowledgeBase:
     addresses: redirects.Addresses = field(default_factory=redirects.Addresses.none)
 
     @classmethod
-    def load(cls, settings: Settings, content: Content | None = None) -> KnowledgeBase:
+    def load(cls, settings: Settings, content: Content | None = None, *, forked: bool = False) -> KnowledgeBase:
         """Load, validate and index everything; raise ContentErrors if anything is wrong.
         `content` already read with these settings (the pages are the same for every
-        audience; only the index differs) is used instead of reading docs/ again."""
+        audience; only the index differs) is used instead of reading docs/ again.
+        forked=True reads the pages on every core (kb.loader.load_content)."""
         if content is None:
             content = load_content(settings.docs_dir, tags=settings.tags, variables=settings.org,
-                                   reviewed_assets=settings.reviewed_assets, record=record_text(settings.project_dir))
+                                   reviewed_assets=settings.reviewed_assets, record=record_text(settings.project_dir),
+                                   forked=forked)
         kb = cls(settings, content, ContentIndex(content, settings.audience), page_history(settings.docs_dir),
                  addresses=redirects.read(settings.project_dir, settings.docs_dir))
         errors = list(content.errors)

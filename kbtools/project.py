@@ -113,7 +113,7 @@ class Project:
         """All pages through the kb loader (no index, no audience)."""
         settings = self.settings()
         return load_content(self.docs_dir, tags=settings.tags, variables=settings.org, reviewed_assets=settings.reviewed_assets,
-                            record=record_text(self.root))
+                            record=record_text(self.root), forked=True)
 
     def display_path(self, docs_path: str) -> str:
         """A docs-relative page path as the editor should type or click it (docs/…)."""

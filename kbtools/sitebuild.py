@@ -101,7 +101,7 @@ def prepare_environment(project: Project, audience: str) -> BuildInfo:
 def load_knowledge_base(project: Project, audience: str, info: BuildInfo) -> KnowledgeBase:
     """The content exactly as the build will see it; BuildFailed with `路径:行号` lines logged."""
     try:
-        return KnowledgeBase.load(project.settings(audience, info))
+        return KnowledgeBase.load(project.settings(audience, info), forked=True)
     except ContentErrors as errors:
         for error in errors.errors:
             log.error(str(replace(error, path=project.display_path(error.path))))

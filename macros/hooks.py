@@ -106,7 +106,7 @@ def on_config(config):
         engine.settings.pin_build_date(os.environ, settings.info)
         # A script that has just loaded and checked this content hands it over (state.offer),
         # so a bundle or handout build loads it once.
-        kb = engine.state.take_offered(settings) or engine.site.KnowledgeBase.load(settings)
+        kb = engine.state.take_offered(settings) or engine.site.KnowledgeBase.load(settings, forked=not serving)
     except engine.errors.ContentErrors as errors:
         _report(errors.errors, errors.warnings, config)
         if serving:

@@ -1,0 +1,83 @@
+"""Reading the pages on every core (kb/loader.py, forked=True) gives the content one
+process gives: the same pages, items, errors in the same order, warnings, fixes and
+files. Over the real docs and every bad and careless input of the golden corpora,
+with three processes (KB_PROCESSES=3) even where the pages are few."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kb.loader import load_content
+from kb.settings import load_settings
+from tests.golden import test_bad_inputs, test_careless_editor
+from tests.support.project import MINIMAL_DOCS, REPO, reviewed_assets, write_docs
+
+
+def read(docs: Path, forked: bool):
+    settings = load_settings(REPO, docs_dir=docs, site_name="测试", extra=None, reviewed_assets=reviewed_assets())
+    return load_content(docs, tags=settings.tags, variables=settings.org, reviewed_assets=settings.reviewed_assets,
+                        forked=forked)
+
+
+def read_by_processes(docs: Path, monkeypatch) -> set[int]:
+    """The processes that read pages in a forked load (a side channel: the loader's reading function)."""
+    from kb import loader
+    seen = docs.parent / "readers.txt"
+    read_one = loader._read
+
+    def noted(docs_dir, rel, record):
+        with open(seen, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return read_one(docs_dir, rel, record)
+
+    monkeypatch.setattr(loader, "_read", noted)
+    read(docs, forked=True)
+    monkeypatch.setattr(loader, "_read", read_one)
+    pids = set(map(int, seen.read_text(encoding="utf-8").split()))
+    seen.unlink()
+    return pids
+
+
+CASES = ([("bad", p) for p in test_bad_inputs.CASE_PATHS] + [("careless", p) for p in test_careless_editor.CASE_PATHS])
+
+
+def case_docs(kind: str, path: Path) -> dict:
+    if kind == "bad":
+        return test_bad_inputs.case_files(test_bad_inputs.load_case(path))
+    case = test_careless_editor.load_case(path)
+    return {**MINIMAL_DOCS, **{rel: text.encode("utf-8") for rel, text in case["files"].items()}}
+
+
+@pytest.mark.parametrize(("kind", "case_path"), CASES, ids=[f"{k}-{p.stem}" for k, p in CASES])
+def test_forked_reading_gives_the_content_of_one_process(kind, case_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_PROCESSES", "3")
+    docs = tmp_path / "docs"
+    write_docs(docs, case_docs(kind, case_path))
+    alone, forked = read(docs, forked=False), read(docs, forked=True)
+    assert forked == alone
+    assert forked.errors == alone.errors and forked.warnings == alone.warnings  # in the same order, too
+
+
+def test_real_docs_read_in_forks(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_PROCESSES", "3")
+    docs = REPO / "docs"
+    alone, forked = read(docs, forked=False), read(docs, forked=True)
+    assert len(forked.pages) > 50 and forked == alone
+    # The comparison is not of one process with itself: three read the pages.
+    copy = tmp_path / "docs"
+    write_docs(copy, {rel: (docs / rel).read_bytes() for rel in alone.pages})
+    assert len(read_by_processes(copy, monkeypatch) - {os.getpid()}) == 2
+
+
+def test_the_comparison_sees_a_difference(tmp_path, monkeypatch):
+    """Control: content that differs in one finding is not equal."""
+    monkeypatch.setenv("KB_PROCESSES", "3")
+    docs = tmp_path / "docs"
+    write_docs(docs, MINIMAL_DOCS)
+    before = read(docs, forked=True)
+    page = docs / "guide" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n中文English混排。\n", encoding="utf-8")
+    after = read(docs, forked=True)
+    assert after != before and len(after.warnings) + len(after.errors) > len(before.warnings) + len(before.errors)
