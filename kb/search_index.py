@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-import html.parser
+import html
 import json
 import re
 import unicodedata
@@ -90,11 +90,66 @@ def clean_text(text: str) -> str:
     return _SPACE_BETWEEN_CJK.sub("", text)
 
 
-class _TextParser(html.parser.HTMLParser):
+# What `page_text` reads is HTML the sanitizer wrote (kb/sanitize.py, html5ever's
+# serialisation) with the engine's own parts put in: well formed, every "<" in text
+# escaped, attribute values quoted (where ">" may stand). Python's html.parser took most
+# of the time of making a page's entry; these expressions find the same tags, comments
+# and text, and tests/unit/test_search_text.py holds them to html.parser on built pages
+# and on hostile HTML.
+# Besides tags: comments (one left open is text to the end, as html.parser reads it), and
+# declarations, processing instructions and "</" without a name, which html.parser drops.
+_MARKUP = re.compile(r"""<(?:(/?)([a-zA-Z][^\t\n\f\r />]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|!--.*?-->|!(?!--)[^>]*>|\?[^>]*>|/(?:>|[^a-zA-Z>][^>]*>))""", re.S)
+_ATTRIBUTE = re.compile(r"""([^\s/=>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']*))?""")
+# Elements whose text is not markup (html.parser's CDATA_CONTENT_ELEMENTS).
+_RAW_TEXT_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
+
+
+def _attributes(text: str) -> list[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+    for name, value in _ATTRIBUTE.findall(text):
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        found.append((name.lower(), html.unescape(value) if value else None))
+    return found
+
+
+def feed(handler, page_html: str) -> None:
+    """Call `handler`'s handle_starttag, handle_startendtag, handle_endtag and handle_data
+    (html.parser's interface, text with its character references resolved) for `page_html`."""
+    position = 0
+    while (match := _MARKUP.search(page_html, position)) is not None:
+        start = match.start()
+        if start > position:
+            handler.handle_data(html.unescape(page_html[position:start]))
+        position = match.end()
+        name = match.group(2)
+        if name is None:  # a comment, a declaration
+            continue
+        name = name.lower()
+        if match.group(1):
+            handler.handle_endtag(name)
+            continue
+        attributes = match.group(3)
+        if attributes.endswith("/"):
+            handler.handle_startendtag(name, _attributes(attributes[:-1]))
+            continue
+        handler.handle_starttag(name, _attributes(attributes))
+        end = _RAW_TEXT_END.get(name)
+        if end is not None:
+            closing = end.search(page_html, position)
+            stop = closing.start() if closing else len(page_html)
+            if stop > position:
+                handler.handle_data(page_html[position:stop])
+            position = stop
+    if position < len(page_html):
+        handler.handle_data(html.unescape(page_html[position:]))
+
+
+class _TextParser:
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.result = PageText()
-        self.stack: list[tuple[str, bool]] = []  # (tag, skipped)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, of class CALLOUT_CLASS, skipped)
+        self.open: dict[str, int] = {}  # how many of each tag are on the stack
         self.callouts = 0  # open elements of class CALLOUT_CLASS
         self.skip_depth = 0
         self.in_skipped_section = False
@@ -120,13 +175,14 @@ class _TextParser(html.parser.HTMLParser):
             self._flush()
         if tag in VOID_TAGS:
             return
-        if CALLOUT_CLASS in classes:
+        callout = CALLOUT_CLASS in classes
+        if callout:
             self.callouts += 1
-            tag = f"{tag} {CALLOUT_CLASS}"  # remembered, to count it out on the closing tag
-        self.stack.append((tag, skipped))
+        self.stack.append((tag, callout, skipped))
+        self.open[tag] = self.open.get(tag, 0) + 1
         if skipped:
             self.skip_depth += 1
-        elif tag in HEADING_TAGS and not self.skip_depth and not self.in_skipped_section:
+        elif tag in HEADING_TAGS and not callout and not self.skip_depth and not self.in_skipped_section:
             self.heading = []
 
     def handle_startendtag(self, tag, attrs):
@@ -134,13 +190,13 @@ class _TextParser(html.parser.HTMLParser):
             self._flush()
 
     def handle_endtag(self, tag):
-        if tag in VOID_TAGS or not any(open_tag.split()[0] == tag for open_tag, _ in self.stack):
+        if tag in VOID_TAGS or not self.open.get(tag):
             return
         while self.stack:
-            open_tag, skipped = self.stack.pop()
-            if open_tag.endswith(f" {CALLOUT_CLASS}"):
+            open_tag, callout, skipped = self.stack.pop()
+            self.open[open_tag] -= 1
+            if callout:
                 self.callouts -= 1
-                open_tag = open_tag.split()[0]
             if skipped:
                 self.skip_depth -= 1
             if open_tag in HEADING_TAGS and self.heading is not None and not self.skip_depth:
@@ -164,7 +220,6 @@ class _TextParser(html.parser.HTMLParser):
             self.block.append(data)
 
     def close(self):
-        super().close()
         self._flush()
 
 
@@ -172,7 +227,7 @@ def page_text(page_html: str) -> PageText:
     """A page's own headings (h2–h6) and text blocks, from its rendered body HTML.
     The h1 is the title, which the index holds separately."""
     parser = _TextParser()
-    parser.feed(page_html)
+    feed(parser, page_html)
     parser.close()
     return parser.result
 
