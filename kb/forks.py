@@ -5,8 +5,8 @@ build's pages (macros/forked_pages.py).
 Plain os.fork and a pipe rather than multiprocessing: the work is a closure over the
 loaded knowledge base (and mkdocs' objects), which a fork inherits as it is (a pool
 would pickle it), and only the results travel back. Where fork is not the safe default
-(Windows has none, macOS' system libraries may not survive it), and for few items, the
-work runs here.
+(Windows has none, macOS' system libraries may not survive it, other threads are running),
+and for few items, processes() says 1.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from typing import TypeVar
 
@@ -35,8 +36,10 @@ def processes(items: int) -> int:
     """How many processes share `items` items: what KB_PROCESSES says (the tests set it to
     run even small projects through forks), else the cores this process may use, one per
     MIN_ITEMS items (so forks start at twice MIN_ITEMS), at most MAX_PROCESSES; 1 where fork
-    is not the safe default."""
-    if not sys.platform.startswith("linux"):
+    is not the safe default, and while other threads run (`mkdocs serve`, also with --clean,
+    rebuilds beside its server's threads: a fork copies only the calling thread, and any
+    lock another one held, of logging or of a stream, stays held in the fork forever)."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 1
     wanted = os.environ.get(PROCESSES_VARIABLE, "").strip()
     if wanted.isdigit() and int(wanted) >= 1:
@@ -60,6 +63,7 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = N
     # The objects made so far are left out of the garbage collector's passes in the forks,
     # which would otherwise write to each of them and so copy this process's memory into
     # every fork, page by page (a build of 2,000 items: 8% fewer copied pages, 1 s less CPU).
+    frozen_by_caller = gc.get_freeze_count() > 0
     gc.freeze()
     children: list[tuple[int, int, int]] = []  # (share, pid, the pipe's end to read)
     read: set[int] = set()  # the forks whose result has been read
@@ -90,7 +94,8 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = N
             else:
                 failures.append(value)
     finally:
-        gc.unfreeze()
+        if not frozen_by_caller:
+            gc.unfreeze()
         # Every fork ends here, also when this process fails or is interrupted: killed if
         # its result was not read (nobody will), then reaped, its pipe closed.
         for _, pid, reader in children:

@@ -78,10 +78,16 @@ class _ReadPage:
     source: SourcePage | None
     error: ContentError | None
     findings: list[copylint.Finding]
+    # The file could not be opened (it went away, or may not be read): raised where one
+    # process would have raised it, as itself, so that the scripts' messages for it hold.
+    unopened: OSError | None = None
 
 
 def _read(docs_dir: Path, rel: str, record: str) -> _ReadPage:
-    data = (docs_dir / rel).read_bytes()
+    try:
+        data = (docs_dir / rel).read_bytes()
+    except OSError as error:
+        return _ReadPage(None, None, [], unopened=error)
     try:
         source, error = read_page(data, rel), None
     except ContentError as unreadable:
@@ -109,6 +115,8 @@ def load_content(docs_dir: Path | str, *, tags: dict[str, str] | None = None,
         if not rel.endswith(".md"):
             content.static_files.append(rel)
             continue
+        if read[rel].unopened is not None:
+            raise read[rel].unopened
         source, error, findings = read[rel].source, read[rel].error, read[rel].findings
         if source is None:
             # Only this page's own error: its id (from the file name) is known, so that the

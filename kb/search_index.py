@@ -94,11 +94,15 @@ def clean_text(text: str) -> str:
 # serialisation) with the engine's own parts put in: well formed, every "<" in text
 # escaped, attribute values quoted (where ">" may stand). Python's html.parser took most
 # of the time of making a page's entry; these expressions find the same tags, comments
-# and text, and tests/unit/test_search_text.py holds them to html.parser on built pages
-# and on hostile HTML.
-# Besides tags: comments (one left open is text to the end, as html.parser reads it), and
-# declarations, processing instructions and "</" without a name, which html.parser drops.
-_MARKUP = re.compile(r"""<(?:(/?)([a-zA-Z][^\t\n\f\r />]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|!--.*?-->|!(?!--)[^>]*>|\?[^>]*>|/(?:>|[^a-zA-Z>][^>]*>))""", re.S)
+# and text, and tests/unit/test_search_text.py holds them to html.parser on built pages,
+# on hostile HTML and on random HTML. Besides tags they find comments, declarations,
+# processing instructions and "</" without a name, which html.parser drops too. Broken
+# HTML the sanitizer never writes may read differently: a comment left open is text up
+# to the next tag here, and a "<" or a quote outside quotes inside a tag (html.parser:
+# part of the tag) ends the tag's chance to be one. That, and possessive quantifiers,
+# make every "<" tried once: a long run of "<a" without ">" is read in linear time
+# (with the name and attributes able to share characters, it was cubic).
+_MARKUP = re.compile(r"""<(?:(/?)([a-zA-Z][^\t\n\f\r />"'<]*+)((?:[^>"'<]|"[^"]*"|'[^']*')*+)>|!--.*?-->|!(?!--)[^>]*>|\?[^>]*>|/(?:>|[^a-zA-Z>][^>]*>))""", re.S)
 _ATTRIBUTE = re.compile(r"""([^\s/=>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']*))?""")
 # Elements whose text is not markup (html.parser's CDATA_CONTENT_ELEMENTS).
 _RAW_TEXT_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
@@ -113,7 +117,7 @@ def _attributes(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def feed(handler, page_html: str) -> None:
+def tokenize_into(handler, page_html: str) -> None:
     """Call `handler`'s handle_starttag, handle_startendtag, handle_endtag and handle_data
     (html.parser's interface, text with its character references resolved) for `page_html`."""
     position = 0
@@ -145,11 +149,13 @@ def feed(handler, page_html: str) -> None:
         handler.handle_data(html.unescape(page_html[position:]))
 
 
-class _TextParser:
+class _TextCollector:
+    """A page's text, headings and h1, from html.parser's handler calls (see tokenize_into)."""
+
     def __init__(self) -> None:
         self.result = PageText()
         self.stack: list[tuple[str, bool, bool]] = []  # (tag, of class CALLOUT_CLASS, skipped)
-        self.open: dict[str, int] = {}  # how many of each tag are on the stack
+        self.open_counts: dict[str, int] = {}  # how many of each tag are on the stack
         self.callouts = 0  # open elements of class CALLOUT_CLASS
         self.skip_depth = 0
         self.in_skipped_section = False
@@ -179,7 +185,7 @@ class _TextParser:
         if callout:
             self.callouts += 1
         self.stack.append((tag, callout, skipped))
-        self.open[tag] = self.open.get(tag, 0) + 1
+        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
         if skipped:
             self.skip_depth += 1
         elif tag in HEADING_TAGS and not callout and not self.skip_depth and not self.in_skipped_section:
@@ -190,11 +196,11 @@ class _TextParser:
             self._flush()
 
     def handle_endtag(self, tag):
-        if tag in VOID_TAGS or not self.open.get(tag):
+        if tag in VOID_TAGS or not self.open_counts.get(tag):
             return
         while self.stack:
             open_tag, callout, skipped = self.stack.pop()
-            self.open[open_tag] -= 1
+            self.open_counts[open_tag] -= 1
             if callout:
                 self.callouts -= 1
             if skipped:
@@ -226,10 +232,10 @@ class _TextParser:
 def page_text(page_html: str) -> PageText:
     """A page's own headings (h2–h6) and text blocks, from its rendered body HTML.
     The h1 is the title, which the index holds separately."""
-    parser = _TextParser()
-    feed(parser, page_html)
-    parser.close()
-    return parser.result
+    collector = _TextCollector()
+    tokenize_into(collector, page_html)
+    collector.close()
+    return collector.result
 
 
 def document(*, location: str, title: str, path: Iterable[str] = (), keys: Iterable[str] = (),

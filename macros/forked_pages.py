@@ -7,10 +7,10 @@ for every page, the pages shared out over forks of the process (kb/forks.py); wh
 set on each page comes back and is put on the page, and the errors the page events
 collected and the log records are taken in page order, as one process would have
 produced them. The pages are then left out of mkdocs' own loop (their inclusion is
-set aside until the env event), so nothing runs twice.
+set aside until the env event), so that no page is converted twice.
 
-Not under `mkdocs serve` (its server threads make forking unsafe) or `--dirty` (which
-reads only changed pages), and not for a small site (kb.forks.processes).
+Not while other threads run (`mkdocs serve`: kb.forks.processes), nor under `--dirty`
+(which reads only changed pages), and not for a small site.
 
 What differs from one process, and why it is accepted: mkdocs' DEBUG line "Reading: …"
 per page is not written (`-v` only); a DeprecationWarning raised while converting is
@@ -22,15 +22,15 @@ Then, at the env event, each page's theme template (Material's base.html, a thir
 what is left) is rendered in forks as well, by mkdocs' own `_build_page`; the page
 that results comes back. mkdocs' loop still builds every page here, in order, with
 its events, but the page's template is a placeholder (PLACEHOLDER_TEMPLATE) and the
-last post_page handler (macros/hooks.py) hands mkdocs the page rendered in the fork,
-which it writes. The events around the template therefore run twice for a page, in
-the fork (which made the page) and here (whose state lasts): that is safe only for
-handlers known to allow it (TWICE_SAFE_HANDLERS), so any other plugin's handler of
-those events keeps the rendering in this process. The env event's handler must be
-the last, since the env a page is rendered with is the one it returns. What differs:
-the records of rendering pages come before those of the theme's own templates
-(sitemap.xml, 404.html), and the navigation cache's debug line counts only the pages
-rendered here.
+post_page handler (macros/hooks.py) hands mkdocs the page rendered in the fork, which
+it writes. The events around the template therefore run twice for a page, in the fork
+(which made the page) and here (whose state lasts): that is safe only for handlers
+known to allow it (TWICE_SAFE_HANDLERS), so any other plugin's handler of those events,
+or of the env event (the env a page is rendered with must be final), keeps the rendering
+in this process. What differs: the records of rendering pages come before those of the
+theme's own templates (sitemap.xml, 404.html) and, with `-v`, before mkdocs' DEBUG lines
+for the same page; the navigation cache's DEBUG line says the pages were rendered in
+forks instead of counting its use.
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ POPULATED = ("markdown", "meta", "content", "toc", "title", "_title_from_render"
 
 
 @dataclass
-class _Page:
+class _PopulatedPage:
     """One page's population, as it travels back from a fork."""
 
     pid: int
@@ -82,6 +82,12 @@ def _records_kept(records: list[logging.LogRecord]):
         yield
     finally:
         logging.Logger.handle = handle
+
+
+def _replay(records: list[logging.LogRecord]) -> None:
+    """Records kept in a fork, handled here as if logged here (so --strict counts warnings)."""
+    for record in records:
+        logging.getLogger(record.name).handle(record)
 
 
 def _portable(record: logging.LogRecord) -> logging.LogRecord:
@@ -120,9 +126,9 @@ def populate(files: Files, config, page_errors: list) -> dict[File, InclusionLev
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
 
-    def work(file: File) -> _Page:
+    def work(file: File) -> _PopulatedPage:
         page = file.page
-        result = _Page(pid=os.getpid())
+        result = _PopulatedPage(pid=os.getpid())
         errors_before = len(page_errors)
         attributes_before = dict(vars(page))
         with _records_kept(result.records):
@@ -153,8 +159,7 @@ def populate(files: Files, config, page_errors: list) -> dict[File, InclusionLev
                                                     for uri, anchors in result.state["links_to_anchors"].items()}
             vars(file.page).update(result.state)
         page_errors.extend(result.errors)
-        for record in result.records:
-            logging.getLogger(record.name).handle(record)
+        _replay(result.records)
         if result.failure is not None:
             raise result.failure
     set_aside = {file: file.inclusion for file in selected}
@@ -171,16 +176,30 @@ def restore(set_aside: dict[File, InclusionLevel] | None) -> None:
 # The template mkdocs renders for a page whose page was rendered in a fork: nothing
 # (overrides/kb-rendered-in-fork.html); the post_page handler then gives the real page.
 PLACEHOLDER_TEMPLATE = "kb-rendered-in-fork.html"
-# Handlers of the page_context and post_page events (besides the project's own) that may
-# run twice for a page, once around the real template in a fork and once around the
-# placeholder here. Material's search plugin adds the page's index entry (macros/hooks.py
-# _SearchEntries), which only the run here keeps; it leaves the context as it is.
+# Handlers of the page_context event (besides the project's own, of which there are none)
+# that may run twice for a page, once around the real template in a fork and once around
+# the placeholder here. Material's search plugin adds the page's index entry (macros/hooks.py
+# _SearchEntries), which only the run here keeps, and strips its data-search attributes
+# from page.content, which a second run leaves as the first left it; the context it returns
+# is the one it was given.
 TWICE_SAFE_HANDLERS = frozenset({"material.plugins.search.plugin.SearchPlugin.on_page_context"})
+# What the fork's own run of mkdocs' _build_page logs at DEBUG that mkdocs' loop here logs
+# again for the same page (the "Running `…` event" lines are mkdocs' plugin collection's).
+_REPEATED_HERE = ("Building page ", "Running `page_context` event", "Running `post_page` event")
 
 _rendered: dict[str, str] = {}  # here: the pages rendered in forks, by source, until mkdocs writes them
-_own_templates: dict[str, object] = {}  # here: the pages' own `template` in their meta (or _NONE)
-_capture: list[str] | None = None  # while a page is rendered for `render`: what its post_page events made
-_NONE = object()
+_own_templates: dict[str, object] = {}  # here: each page's own `template` in its meta (or _NO_OWN_TEMPLATE)
+_captured_outputs: list[str] | None = None  # in a fork, while `render` renders a page: what it made
+_NO_OWN_TEMPLATE = object()
+
+
+@dataclass
+class _RenderedPage:
+    """One page's rendering, as it travels back from a fork."""
+
+    html: str | None = None
+    records: list = field(default_factory=list)  # log records, ready to be handled here
+    failure: BaseException | None = None
 
 
 def _handler_name(handler) -> str:
@@ -192,7 +211,9 @@ def _handler_name(handler) -> str:
 
 def rendering_stays_here(config, env: jinja2.Environment, own_handlers: dict[str, object]) -> str | None:
     """Why the pages' templates cannot be rendered in forks (None: they can). `own_handlers`
-    are the project's handlers of the env and post_page events, which must be the only ones."""
+    are the project's handlers of the env and post_page events, which must be the only
+    ones: the env the pages are rendered with is then final, and the page the fork made is
+    the page mkdocs writes."""
     events = config.plugins.events
     if list(events["env"]) != [own_handlers["env"]]:
         return "another plugin handles the env event"
@@ -210,65 +231,68 @@ def rendering_stays_here(config, env: jinja2.Environment, own_handlers: dict[str
 
 def render(files: Files, config, nav, env: jinja2.Environment) -> bool:
     """Render every page's template in forks, as mkdocs' loop would (call at the env event,
-    after every other handler of it; see `rendering_stays_here`). Returns whether it did:
-    then mkdocs' loop renders the placeholder, and `rendered_page` gives each page."""
-    _rendered.clear()
-    _own_templates.clear()
+    when `rendering_stays_here` says nothing). Returns whether it did: then mkdocs' loop
+    renders the placeholder, and `rendered_page` gives each page."""
+    reset()
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # mkdocs' loop's list
     count = forks.processes(len(doc_files))
     if count <= 1:
         return False
 
-    def work(file: File) -> _Page:  # in a fork: what the page's events do there is lost with it
-        global _capture
-        result = _Page(pid=os.getpid())
-        _capture = captured = []
-        with _records_kept(result.records):
-            try:
-                mkdocs_build._build_page(file.page, config, doc_files, nav, env,
-                                         excluded=file.inclusion.is_excluded())
-            except Exception as error:
-                result.failure = _portable_error(error)
+    def work(file: File) -> _RenderedPage:  # in a fork: what the page's events do there is lost with it
+        global _captured_outputs
+        result = _RenderedPage()
+        _captured_outputs = captured = []
+        try:
+            with _records_kept(result.records):
+                try:
+                    # mkdocs' private function, as mkdocs' own loop calls it (mkdocs is pinned).
+                    mkdocs_build._build_page(file.page, config, doc_files, nav, env,
+                                             excluded=file.inclusion.is_excluded())
+                except Exception as error:
+                    result.failure = _portable_error(error)
+        finally:
+            _captured_outputs = None
         # mkdocs was given nothing to write (the page is written here, once, by mkdocs' loop)
         # and said so; the page's own output, if it was empty, gets that line here.
-        result.records = [record for record in result.records if record.getMessage() != _skipped_line(file)]
+        result.records = [record for record in result.records if not _repeated_here(record, file)]
         if result.failure is None:
-            result.state = {"page": captured[-1]}
+            result.html = captured[-1]
         return result
 
     # Every page in a fork (this process waits): the events around a page's template then
     # run twice for it only as the module's note says, once in a fork and once here.
     results = forks.map_forked(work, doc_files, count, here=False)
     for result in results:  # in page order
-        for record in result.records:
-            logging.getLogger(record.name).handle(record)
+        _replay(result.records)
         if result.failure is not None:
             raise result.failure
     for file, result in zip(doc_files, results, strict=True):
         meta = file.page.meta
-        _own_templates[file.src_uri] = meta.get("template", _NONE)
+        _own_templates[file.src_uri] = meta.get("template", _NO_OWN_TEMPLATE)
         meta["template"] = PLACEHOLDER_TEMPLATE
-        _rendered[file.src_uri] = result.state["page"]
+        _rendered[file.src_uri] = result.html
     return True
 
 
-def _skipped_line(file: File) -> str:
-    """What mkdocs' _build_page logs when a page's output is empty."""
-    return f"Page skipped: '{file.src_uri}'. Generated empty output."
+def _repeated_here(record: logging.LogRecord, file: File) -> bool:
+    message = record.getMessage()
+    return (message == f"Page skipped: '{file.src_uri}'. Generated empty output."  # mkdocs' _build_page
+            or (record.levelno == logging.DEBUG and message.startswith(_REPEATED_HERE)))
 
 
 def rendered_page(output: str, page: Page) -> str:
     """The last post_page handler: the page rendered in a fork, in place of the placeholder
     (the page's meta as it was); in a fork, while `render` renders a page, what it made is
     kept and mkdocs gets nothing to write."""
-    if _capture is not None:
-        _capture.append(output)
+    if _captured_outputs is not None:
+        _captured_outputs.append(output)
         return ""
     source = page.file.src_uri
     if source not in _rendered:
         return output
     own = _own_templates.pop(source)
-    if own is _NONE:
+    if own is _NO_OWN_TEMPLATE:
         page.meta.pop("template", None)
     else:
         page.meta["template"] = own
@@ -278,6 +302,14 @@ def rendered_page(output: str, page: Page) -> str:
 def unwritten_pages() -> list[str]:
     """Pages rendered in forks that mkdocs has not written (at the end of a build: none)."""
     left = sorted(_rendered)
+    reset()
+    return left
+
+
+def reset() -> None:
+    """Forget what a build left (call when a build starts and when one fails): a later
+    build in this process must never be handed pages rendered for an earlier one."""
+    global _captured_outputs
     _rendered.clear()
     _own_templates.clear()
-    return left
+    _captured_outputs = None

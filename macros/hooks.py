@@ -95,9 +95,11 @@ def _engine_changed() -> bool:
 @event_priority(100)  # before mkdocs-macros imports the macros package
 def on_config(config):
     global engine
+    _build.clear()  # nothing of an earlier build in this process (mkdocs serve, or one that failed)
     _build.update(started=time.monotonic(), pages=0)
     shown_errors.clear()
     engine = _Engine(reload=serving and _engine_changed())
+    engine.forked_pages.reset()
     try:
         settings = engine.settings.load_settings(
             PROJECT_DIR, docs_dir=config.docs_dir, site_name=config.site_name, extra=config.extra,
@@ -348,7 +350,7 @@ def on_env(env, config, files):
     return env
 
 
-@event_priority(-100)  # the last: it gives mkdocs the page as the other handlers made it
+@event_priority(-100)  # the last: gives mkdocs the page rendered in a fork (forked_pages.render)
 def on_post_page(output, page, config):
     return engine.forked_pages.rendered_page(output, page)
 
@@ -367,6 +369,7 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    engine.forked_pages.reset()
     # A content error's summary is already Chinese (mkdocs logs it next); other failures get one.
     _ClosingLine.pending = None
     if command and not isinstance(error, PluginError):

@@ -206,6 +206,7 @@ import os
 log = logging.getLogger("mkdocs.plugins.test_hook")
 WARN = {warn!r}
 FAIL = {fail!r}
+TEMPLATES = {templates!r}
 
 
 class Description:
@@ -224,6 +225,8 @@ class Description:
 
 def on_page_markdown(markdown, page, config, files):
     page.meta["description"] = Description(page.file.src_uri)
+    if page.file.src_uri in TEMPLATES:
+        page.meta["template"] = TEMPLATES[page.file.src_uri]
     return markdown
 
 
@@ -236,25 +239,26 @@ NAV = []
 
 
 def on_post_build(config):
-    # Its pid, and the pages whose meta names a template once the build is over (none should).
-    templates = [page.file.src_uri for page in NAV[0].pages if "template" in page.meta]
+    # Its pid, and the templates the pages' meta names once the build is over.
+    templates = {{page.file.src_uri: page.meta["template"] for page in NAV[0].pages if "template" in page.meta}}
     with open("main-process.txt", "w", encoding="utf-8") as out:
         out.write(f"{{os.getpid()}}\\n{{templates}}")
 {extra}'''
 
 
-def rendering_hook(warn=(), fail=(), extra: str = "") -> str:
-    return RENDERING_HOOK.format(warn=set(warn), fail=set(fail), extra=extra)
+def rendering_hook(warn=(), fail=(), extra: str = "", templates: dict | None = None) -> str:
+    return RENDERING_HOOK.format(warn=set(warn), fail=set(fail), extra=extra, templates=templates or {})
 
 
-def rendering_processes(project: Path) -> tuple[set[str], str | None]:
-    """The processes that rendered the guide's pages in the last build, and the main process."""
+def rendering_processes(project: Path, templates: dict | None = None) -> tuple[set[str], str | None]:
+    """The processes that rendered the guide's pages in the last build, and the main process;
+    the pages' meta must name `templates` at the end of the build, as the hook set them."""
     record, main = project / "rendered-by.txt", project / "main-process.txt"
     pids = {line.split()[0] for line in record.read_text(encoding="utf-8").splitlines() if "guide/page-" in line}
     main_pid = None
     if main.exists():
-        main_pid, templates = main.read_text(encoding="utf-8").splitlines()
-        assert templates == "[]", templates  # the pages' meta as it was (the placeholder put back)
+        main_pid, left = main.read_text(encoding="utf-8").splitlines()
+        assert left == repr(templates or {}), left  # the pages' meta as it was (the placeholder taken away)
     record.unlink()
     main.unlink(missing_ok=True)
     return pids, main_pid
@@ -280,6 +284,12 @@ def test_page_templates_are_rendered_in_forks_as_by_one_process(tmp_path: Path):
     assert "Page skipped" not in forked.output  # the forks give mkdocs nothing to write, and say nothing
     strict = run_mkdocs(project, env=FORKED, site=tmp_path / "strict")
     assert not strict.ok and "Aborted with 3 warnings in strict mode!" in strict.output, strict.output
+    # With -v, mkdocs' DEBUG lines for a page are not doubled by the fork's own run (their order may differ).
+    verbose = {name: run_mkdocs(project, "-v", env=env, site=tmp_path / f"verbose-{name}", strict=False)
+               for name, env in (("alone", ONE), ("forked", FORKED))}
+    for line in ("Building page guide/page-03.md", "Running `page_context` event from plugin 'material/search'"):
+        counts = [result.output.count(line) for result in verbose.values()]
+        assert counts[0] >= 1 and counts[1] == counts[0], (line, counts)
 
 
 def test_a_page_whose_template_fails_in_a_fork_stops_the_build_as_in_one_process(tmp_path: Path):
@@ -309,9 +319,15 @@ def on_page_context(context, page, config, nav):
     context["kb_test_counter"] = context.get("kb_test_counter", 0) + 1
     return context
 '''
+ENV = '''
+
+def on_env(env, config, files):
+    env.globals["kb_test_marker"] = "测试"
+    return env
+'''
 
 
-@pytest.mark.parametrize("extra", [POST_PAGE, PAGE_CONTEXT], ids=["post_page", "page_context"])
+@pytest.mark.parametrize("extra", [POST_PAGE, PAGE_CONTEXT, ENV], ids=["post_page", "page_context", "env"])
 def test_another_plugins_handler_around_the_template_keeps_the_rendering_in_one_process(tmp_path: Path, extra: str):
     project = project_with(tmp_path, guide_pages(12), rendering_hook(extra=extra))
     forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
@@ -324,3 +340,20 @@ def test_another_plugins_handler_around_the_template_keeps_the_rendering_in_one_
     assert [path for path in built if built[path] != expected.get(path)] == [] and built.keys() == expected.keys()
     if extra is POST_PAGE:
         assert "<!-- 插件加的 -->" in built["guide/page-03/index.html"].decode("utf-8")
+
+
+def test_a_page_with_a_template_of_its_own_is_rendered_with_it_in_a_fork(tmp_path: Path):
+    """A plugin may name a page's template in its meta (the front matter may not): the fork
+    renders that one, and the meta names it again once mkdocs has written the page."""
+    own = {"guide/page-04.md": "main.html", "guide/page-05.md": "404.html"}
+    project = project_with(tmp_path, guide_pages(12), rendering_hook(templates=own))
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
+    rendering_processes(project, own)
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    pids, main = rendering_processes(project, own)
+    assert alone.ok and forked.ok and len(pids) == 3 and main not in pids
+    expected, built = site_files(alone.site), site_files(forked.site)
+    assert [path for path in built if built[path] != expected.get(path)] == [] and built.keys() == expected.keys()
+    # Rendered with 404.html, the page is the site's page for a missing address; its neighbour is not.
+    assert "找不到这个页面" in built["guide/page-05/index.html"].decode("utf-8")
+    assert "找不到这个页面" not in built["guide/page-06/index.html"].decode("utf-8")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+import threading
 
 import pytest
 
+from kb import frontmatter, loader
 from kb.loader import load_content
 from kb.settings import load_settings
 from tests.golden import test_bad_inputs, test_careless_editor
@@ -16,6 +18,10 @@ from tests.support.project import MINIMAL_DOCS, REPO, reviewed_assets, write_doc
 
 
 def read(docs: Path, forked: bool):
+    # Nothing read before in this process: the forks would inherit what it remembers of a
+    # page's front matter and lint, and read nothing themselves.
+    loader._LINTED.entries.clear()
+    frontmatter._READ.entries.clear()
     settings = load_settings(REPO, docs_dir=docs, site_name="测试", extra=None, reviewed_assets=reviewed_assets())
     return load_content(docs, tags=settings.tags, variables=settings.org, reviewed_assets=settings.reviewed_assets,
                         forked=forked)
@@ -23,7 +29,7 @@ def read(docs: Path, forked: bool):
 
 def read_by_processes(docs: Path, monkeypatch) -> set[int]:
     """The processes that read pages in a forked load (a side channel: the loader's reading function)."""
-    from kb import loader
+    assert threading.active_count() == 1, "another thread runs in the test process: no forks (kb/forks.py)"
     seen = docs.parent / "readers.txt"
     read_one = loader._read
 
@@ -58,6 +64,7 @@ def test_forked_reading_gives_the_content_of_one_process(kind, case_path, tmp_pa
     alone, forked = read(docs, forked=False), read(docs, forked=True)
     assert forked == alone
     assert forked.errors == alone.errors and forked.warnings == alone.warnings  # in the same order, too
+    assert len(read_by_processes(docs, monkeypatch) - {os.getpid()}) == 2  # this process and two forks read
 
 
 def test_real_docs_read_in_forks(tmp_path, monkeypatch):
@@ -81,3 +88,23 @@ def test_the_comparison_sees_a_difference(tmp_path, monkeypatch):
     page.write_text(page.read_text(encoding="utf-8") + "\n中文English混排。\n", encoding="utf-8")
     after = read(docs, forked=True)
     assert after != before and len(after.warnings) + len(after.errors) > len(before.warnings) + len(before.errors)
+
+
+def test_a_file_that_cannot_be_opened_fails_as_in_one_process(tmp_path, monkeypatch):
+    """The scripts turn an OSError into a message of their own: a fork must not turn it into another error."""
+    monkeypatch.setenv("KB_PROCESSES", "3")
+    docs = tmp_path / "docs"
+    write_docs(docs, MINIMAL_DOCS)
+    read_bytes = Path.read_bytes
+    # The second page goes to the first fork (the shares are every third page).
+    vanishing = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))[1]
+
+    def gone(path):  # the page is deleted between the listing of docs/ and its reading
+        if path.relative_to(docs).as_posix() == vanishing:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", gone)
+    for forked in (False, True):
+        with pytest.raises(FileNotFoundError, match=vanishing):
+            read(docs, forked=forked)

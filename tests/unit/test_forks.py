@@ -157,3 +157,29 @@ def test_one_process_where_fork_is_not_safe(monkeypatch, platform):
     assert forks.processes(10_000) == 1
     monkeypatch.setattr(forks.sys, "platform", "linux")
     assert forks.processes(10_000) == 4
+
+
+def test_one_process_while_another_thread_runs(monkeypatch):
+    """`mkdocs serve` rebuilds beside its server's threads (also with --clean, which tells
+    the hooks it is a build): no fork then. The control is the same call with the thread gone."""
+    import threading
+
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "4")
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)
+    server.start()
+    try:
+        assert forks.processes(10_000) == 1
+    finally:
+        stop.set()
+        server.join()
+    assert forks.processes(10_000) == 4
+
+
+def test_objects_frozen_by_the_caller_stay_frozen():
+    gc.freeze()
+    try:
+        forks.map_forked(pid_and_square, list(range(4)), count=2)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
