@@ -369,7 +369,8 @@ def on_post_build(config):
 
 
 def on_build_error(error):
-    engine.forked_pages.reset()
+    if engine is not None:  # None when the engine itself could not be imported
+        engine.forked_pages.reset()
     # A content error's summary is already Chinese (mkdocs logs it next); other failures get one.
     _ClosingLine.pending = None
     if command and not isinstance(error, PluginError):
