@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import html
 import re
 
+from .html_tags import TAG
+
 _SKIP = {"a", "abbr", "code", "pre", "kbd", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "button", "textarea", "title"}
-# Linear on any input: a tag's attributes stop at the next `<`, an unclosed comment runs to the end.
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>|<!--.*?(?:-->|\Z)", re.S)
 # Elements marked with this class keep their text as is (facts lines, tags).
 NO_MARK_CLASS = "kb-nomark"
 _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "param", "track"}
@@ -79,7 +79,7 @@ class Glossary:
                 next_start += 1
             return next_start < len(starts) and starts[next_start] < end
 
-        for tag in _TAG.finditer(page_html):
+        for tag in TAG.finditer(page_html):
             if starts and starts[-1] < position:
                 break  # no occurrence left: the rest is copied below
             text = page_html[position:tag.start()]

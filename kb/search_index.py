@@ -34,6 +34,8 @@ import json
 import re
 import unicodedata
 
+from .html_tags import TAG
+
 #: The class kb.site puts around the output of a listing macro.
 LISTING_CLASS = "kb-listing"
 #: The class of the box kb.item_page puts under an item's title (释义, 摘要…): its text is
@@ -92,17 +94,10 @@ def clean_text(text: str) -> str:
 
 # What `page_text` reads is HTML the sanitizer wrote (kb/sanitize.py, html5ever's
 # serialisation) with the engine's own parts put in: well formed, every "<" in text
-# escaped, attribute values quoted (where ">" may stand). Python's html.parser took most
-# of the time of making a page's entry; these expressions find the same tags, comments
-# and text, and tests/unit/test_search_text.py holds them to html.parser on built pages,
-# on hostile HTML and on random HTML. Besides tags they find comments, declarations,
-# processing instructions and "</" without a name, which html.parser drops too. Broken
-# HTML the sanitizer never writes may read differently: a comment left open is text up
-# to the next tag here, and a "<" or a quote outside quotes inside a tag (html.parser:
-# part of the tag) ends the tag's chance to be one. That, and possessive quantifiers,
-# make every "<" tried once: a long run of "<a" without ">" is read in linear time
-# (with the name and attributes able to share characters, it was cubic).
-_MARKUP = re.compile(r"""<(?:(/?)([a-zA-Z][^\t\n\f\r />"'<]*+)((?:[^>"'<]|"[^"]*"|'[^']*')*+)>|!--.*?-->|!(?!--)[^>]*>|\?[^>]*>|/(?:>|[^a-zA-Z>][^>]*>))""", re.S)
+# escaped, attribute values quoted. Python's html.parser took most of the time of making
+# a page's entry; the project's tag expression (kb/html_tags.py) finds the same tags and
+# text, and tests/unit/test_search_text.py holds the two to each other on built pages, on
+# hostile HTML and on random HTML.
 _ATTRIBUTE = re.compile(r"""([^\s/=>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']*))?""")
 # Elements whose text is not markup (html.parser's CDATA_CONTENT_ELEMENTS).
 _RAW_TEXT_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
@@ -121,7 +116,7 @@ def tokenize_into(handler, page_html: str) -> None:
     """Call `handler`'s handle_starttag, handle_startendtag, handle_endtag and handle_data
     (html.parser's interface, text with its character references resolved) for `page_html`."""
     position = 0
-    while (match := _MARKUP.search(page_html, position)) is not None:
+    while (match := TAG.search(page_html, position)) is not None:
         start = match.start()
         if start > position:
             handler.handle_data(html.unescape(page_html[position:start]))

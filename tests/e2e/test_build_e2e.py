@@ -186,3 +186,18 @@ def test_a_build_prints_no_macros_plugin_chatter(built):
     """mkdocs-macros' INFO lines (what it found in the macros package) are switched off."""
     assert "[macros]" not in built.output and "Documentation built" in built.output
 
+
+
+def test_a_tooltip_with_angle_brackets_builds_and_stays_a_tooltip(tmp_path):
+    """A careless editor's tooltip with ">" in it (and the glossary's term in it): the page
+    builds, the tooltip is the editor's, and only the text's term is linked. The glossary used
+    to put its link inside the attribute, and the sanitizer then refused the page for an
+    attribute and a link the editor never wrote."""
+    page = '---\ntitle: 使用说明\n---\n# 使用说明\n\n<span title="步骤>一岗双责">提示</span>：正文提到一岗双责。\n'
+    project = make_project(tmp_path / "project", {**MINIMAL_DOCS, "guide/index.md": page})
+    result = run_mkdocs(project, site=tmp_path / "site")
+    assert result.ok, result.output
+    html = (result.site / "guide" / "index.html").read_text(encoding="utf-8")
+    # The tooltip escaped once more for Material's tooltips, which show it through innerHTML
+    # (kb/sanitize.py tooltip_text): the reader sees 步骤>一岗双责.
+    assert '<span title="步骤&amp;gt;一岗双责">提示</span>：正文提到<a class="kb-term" href="../terms/term-yigang/"' in html

@@ -11,6 +11,7 @@ import pytest
 
 from kb import glossary
 from kb.glossary import Glossary, TermMark
+from kb.html_tags import TAG
 
 
 def reference_mark(terms: Glossary, page_html: str, href_for=lambda t: t, own_target=None) -> str:
@@ -28,7 +29,7 @@ def reference_mark(terms: Glossary, page_html: str, href_for=lambda t: t, own_ta
         return (f'<a class="kb-term" href="{html.escape(url, quote=True)}" '
                 f'title="{html.escape(term.definition, quote=True)}">{match.group(0)}</a>')
 
-    for tag in glossary._TAG.finditer(page_html):
+    for tag in TAG.finditer(page_html):
         text = page_html[position:tag.start()]
         out.append(text if glossary._skipping(stack) else terms.pattern.sub(replace, text))
         out.append(tag.group(0))
