@@ -153,11 +153,17 @@ def test_a_page_that_fails_in_a_fork_stops_the_build_as_in_one_process(tmp_path:
     project = project_with(tmp_path, guide_pages(12), FAILING_HOOK)
     alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
     forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    assert_failed_alike(alone, forked, "Error reading page 'guide/page-07.md': 第 7 页的插件出错",
+                        "ValueError: 第 7 页的插件出错")
+
+
+def assert_failed_alike(alone, forked, mkdocs_line: str, last_line: str) -> None:
+    """Both builds failed, with mkdocs' own line for the page once and the error last; what
+    mkdocs logged before its traceback (which goes through other functions) is the same."""
     for result in (alone, forked):
         assert not result.ok
-        assert result.output.count("Error reading page 'guide/page-07.md': 第 7 页的插件出错") == 1, result.output
-        assert messages(result)[-1] == "ValueError: 第 7 页的插件出错"
-    # What mkdocs logged before its traceback (which goes through other functions) is the same.
+        assert result.output.count(mkdocs_line) == 1, result.output
+        assert messages(result)[-1] == last_line
     before_traceback = [m[:m.index("Traceback (most recent call last):")] for m in (messages(alone), messages(forked))]
     assert before_traceback[0] == before_traceback[1]
 
@@ -298,12 +304,8 @@ def test_a_page_whose_template_fails_in_a_fork_stops_the_build_as_in_one_process
     assert len(rendering_processes(project)[0]) == 1
     forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
     assert len(rendering_processes(project)[0]) == 3
-    for result in (alone, forked):
-        assert not result.ok
-        assert result.output.count("Error building page 'guide/page-07.md': 渲染 guide/page-07.md 时出错") == 1, result.output
-        assert messages(result)[-1] == "ValueError: 渲染 guide/page-07.md 时出错"
-    before_traceback = [m[:m.index("Traceback (most recent call last):")] for m in (messages(alone), messages(forked))]
-    assert before_traceback[0] == before_traceback[1]
+    assert_failed_alike(alone, forked, "Error building page 'guide/page-07.md': 渲染 guide/page-07.md 时出错",
+                        "ValueError: 渲染 guide/page-07.md 时出错")
 
 
 # Handlers of the events around a page's template that a fork would run a second time, on the

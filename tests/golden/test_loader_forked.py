@@ -108,3 +108,25 @@ def test_a_file_that_cannot_be_opened_fails_as_in_one_process(tmp_path, monkeypa
     for forked in (False, True):
         with pytest.raises(FileNotFoundError, match=vanishing):
             read(docs, forked=forked)
+
+
+# Pages a hostile or careless pull request could hold, read in forks as in one process.
+HOSTILE_PAGES = {
+    "guide/deep-list.md": "---\ntitle: " + "[" * 100_000 + "\n---\n正文\n",
+    "guide/deep-map.md": "---\ntitle: x\nsource: " + "{a: " * 20_000 + "\n---\n",
+    "guide/nul.md": "---\ntitle: \x00\n---\n\x00正文\n",
+    "guide/bom.md": "\ufeff---\ntitle: 有BOM\n---\n正文\n",
+    "guide/latin-1.md": b"---\ntitle: \xe9\xe9\n---\n\xff\xfe\n",
+    "guide/alias.md": "---\ntitle: &a x\nsource: *a\n---\n",
+    "guide/long.md": "---\ntitle: 很长\n---\n" + "中文English混排，half,width。\n" * 50_000,
+}
+
+
+def test_hostile_pages_read_in_forks_as_in_one_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_PROCESSES", "3")
+    docs = tmp_path / "docs"
+    write_docs(docs, {**MINIMAL_DOCS, **{rel: text if isinstance(text, bytes) else text.encode("utf-8")
+                                          for rel, text in HOSTILE_PAGES.items()}})
+    alone, forked = read(docs, forked=False), read(docs, forked=True)
+    assert len(alone.errors) >= 5 and alone.warnings  # the pages are refused or warned about, not passed
+    assert forked == alone and forked.errors == alone.errors
