@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
-from mkdocs.utils import get_relative_url, normalize_url
+from mkdocs.utils import DuplicateFilter, get_relative_url, normalize_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -380,7 +380,13 @@ def on_build_error(error):
 class _ClosingLine(logging.Handler):
     """Writes the Chinese summary right after mkdocs' English closing line: mkdocs logs that
     line after the last plugin event, so it is caught on its way through mkdocs' logger
-    (this handler comes after mkdocs' own, which has printed it by then)."""
+    (this handler comes after mkdocs' own, which has printed it by then).
+
+    mkdocs' command line drops a message its build logger has logged before
+    (`DuplicateFilter` on `mkdocs.commands.build`), so under `mkdocs serve` a rebuild that
+    takes as long as an earlier one, to the hundredth of a second, has no English line and
+    the line never reaches this handler. A filter placed before mkdocs' own sees it first
+    and then logs the summary at once: the editor gets one after every build."""
 
     pending: str | None = None
 
@@ -389,11 +395,23 @@ class _ClosingLine(logging.Handler):
             summary, _ClosingLine.pending = _ClosingLine.pending, None
             log.info(summary)
 
+    @staticmethod
+    def summary_of_dropped_line(record) -> bool:
+        if _ClosingLine.pending and record.getMessage().startswith(engine.build_report.MKDOCS_CLOSING_LINE):
+            build_log = logging.getLogger("mkdocs.commands.build")
+            if any(isinstance(f, DuplicateFilter) and record.msg in f.msgs for f in build_log.filters):
+                summary, _ClosingLine.pending = _ClosingLine.pending, None
+                log.info(summary)
+        return True  # never drops a record itself
+
     @classmethod
     def install(cls):
         mkdocs_log = logging.getLogger("mkdocs")
         if not any(type(h).__name__ == cls.__name__ for h in mkdocs_log.handlers):
             mkdocs_log.addHandler(cls(logging.INFO))
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if not any(getattr(f, "__name__", "") == "summary_of_dropped_line" for f in build_log.filters):
+            build_log.filters.insert(0, cls.summary_of_dropped_line)  # before mkdocs' DuplicateFilter
 
 
 class _SearchEntries:
