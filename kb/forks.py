@@ -1,6 +1,7 @@
 """Work shared with forked copies of this process, on a machine with more than one core:
 reading the pages (kb/loader.py), check.py's pages, and the conversion and rendering of a
-build's pages (macros/forked_pages.py).
+build's pages (macros/forked_pages.py); and work done beside this process while it goes on
+(in_background: a build's download files, made while the build sets up its pages).
 
 Plain os.fork and a pipe rather than multiprocessing: the work is a closure over the
 loaded knowledge base (and mkdocs' objects), which a fork inherits as it is (a pool
@@ -19,7 +20,7 @@ import signal
 import sys
 import threading
 import traceback
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -110,6 +111,62 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = N
     for share, values in shares.items():
         results[share::count] = values
     return results
+
+
+class Pending(Generic[R]):
+    """What `in_background` started: `result()` waits for it (once; later calls give the
+    same value), `cancel()` stops it. One of the two must be called, or the fork is left
+    to end unreaped."""
+
+    def __init__(self, pid: int | None = None, reader: int | None = None, value: R | None = None):
+        self._pid, self._reader, self._value = pid, reader, value
+
+    def result(self) -> R:
+        if self._pid is not None:
+            try:
+                with os.fdopen(self._reader, "rb", closefd=False) as pipe:
+                    state, value = pickle.load(pipe)
+            except Exception as error:  # killed before its result was whole, or a result that does not unpickle
+                state, value = "failed", f"its result could not be read ({type(error).__name__}: {error})"
+            finally:
+                self._end(kill=False)
+            if state != "ok":
+                raise RuntimeError("a forked process failed:\n" + value)
+            self._value = value[0]
+        return self._value
+
+    def cancel(self) -> None:
+        if self._pid is not None:
+            self._end(kill=True)
+
+    def _end(self, kill: bool) -> None:
+        pid, self._pid = self._pid, None
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(self._reader)
+
+
+def in_background(work: Callable[[], R], items: int) -> Pending[R]:
+    """work() in a fork while this process goes on, when processes(items) would share work
+    out (else done here, now). The fork sees this process as it is at the call: work must
+    need nothing this process does afterwards, and its result travels pickled."""
+    if processes(items) <= 1:
+        return Pending(value=work())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        raise
+    if pid == 0:
+        _run_share(lambda _: work(), [None], writer, [reader])
+    os.close(writer)
+    return Pending(pid, reader)
 
 
 def _run_share(work: Callable[[T], R], share: Sequence[T], writer: int, readers: list[int]) -> None:

@@ -6,6 +6,7 @@ the stand-in for Material's search index (_SearchEntries) and escaping nav title
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import logging
 import os
@@ -58,6 +59,7 @@ class _Engine:
         self.nav_cache = importlib.import_module("kb.nav_cache")
         self.state = importlib.import_module("macros.state")
         self.forked_pages = importlib.import_module("macros.forked_pages")
+        self.forks = importlib.import_module("kb.forks")
 
 
 engine: _Engine | None = None
@@ -95,6 +97,7 @@ def _engine_changed() -> bool:
 @event_priority(100)  # before mkdocs-macros imports the macros package
 def on_config(config):
     global engine
+    _stop_background_exports()
     _build.clear()  # nothing of an earlier build in this process (mkdocs serve, or one that failed)
     _build.update(started=time.monotonic(), pages=0)
     shown_errors.clear()
@@ -120,6 +123,12 @@ def on_config(config):
     # The copy lint's warnings, as check.py shows them: the build goes on (`--strict` stops).
     _report([], kb.warnings, config)
     engine.state.set_current(kb)
+    if not (serving or dirty_builds):
+        # The download files need nothing but the loaded content: a fork makes them while
+        # this process sets up the pages (most of it on one core), and on_env takes them.
+        _build["exports"] = engine.forks.in_background(
+            functools.partial(engine.exports.build_exports, kb.index, kb.info.as_dict(), kb.info.timestamp),
+            items=len(kb.index.items))
     _translate_nav_warnings(config)
     config.copyright = f"{config.copyright or ''} {kb.info.notice}".strip()
     return config
@@ -222,6 +231,10 @@ def _add_generated_files(files, config):
         # as the session's first build made them (the workbook was a third of each rebuild).
         for path in engine.exports.EXPORT_FILES:
             files.append(File.generated(config, path, abs_src_path=str(_cache_path(audience, path))))
+    elif "exports" in _build:  # being made in the background: the content comes at on_env
+        _build["export_files"] = [File.generated(config, path, content=b"") for path in engine.exports.EXPORT_FILES]
+        for file in _build["export_files"]:
+            files.append(file)
     else:
         for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
             source = {"abs_src_path": _generated_source(audience, path, data)} if dirty_builds else {"content": data}
@@ -320,6 +333,14 @@ def _search_entry(page, page_html: str) -> dict | None:
 def on_env(env, config, files):
     set_aside = _build.pop("set_aside", None)  # the pages were converted in forks (on_nav)
     engine.forked_pages.restore(set_aside)
+    if "exports" in _build:  # mkdocs copies the files after this event
+        made = _build.pop("exports").result()
+        placeholders = _build.pop("export_files", [])
+        if set(made) != {file.src_uri for file in placeholders}:
+            raise PluginError(f"kb/exports.py 的 build_exports 做出的文件（{'、'.join(sorted(made))}）"
+                              f"与 EXPORT_FILES 不一致，请改成一致")
+        for file in placeholders:
+            file.content_bytes = made[file.src_uri]
     # One rendering of Material's navigation for the pages it is the same for (overrides/main.html);
     # new for every build, so `mkdocs serve` never shows an old nav. The links it prints go
     # through the theme's `url` filter, which is normalize_url relative to the page.
@@ -369,12 +390,20 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    _stop_background_exports()
     if engine is not None:  # None when the engine itself could not be imported
         engine.forked_pages.reset()
     # A content error's summary is already Chinese (mkdocs logs it next); other failures get one.
     _ClosingLine.pending = None
     if command and not isinstance(error, PluginError):
         log.error(engine.build_report.failed(strict_warnings="strict mode" in str(error)))
+
+
+def _stop_background_exports() -> None:
+    """A build that failed, or one started after it, leaves no fork making its downloads."""
+    pending = _build.pop("exports", None)
+    if pending is not None:
+        pending.cancel()
 
 
 class _ClosingLine(logging.Handler):

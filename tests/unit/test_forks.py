@@ -183,3 +183,67 @@ def test_objects_frozen_by_the_caller_stay_frozen():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+# -- work beside this process (in_background) -------------------------------------
+
+
+def test_background_work_runs_in_a_fork_while_this_process_goes_on(monkeypatch, tmp_path):
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "2")
+    started = tmp_path / "started"
+
+    def work() -> tuple[int, int]:
+        started.write_text("", encoding="utf-8")
+        time.sleep(0.5)
+        return os.getpid(), 42
+
+    begun = time.monotonic()
+    pending = forks.in_background(work, items=1000)
+    assert time.monotonic() - begun < 0.4  # the call did not wait for the work
+    pid, answer = pending.result()
+    assert answer == 42 and pid != os.getpid() and started.exists()
+    assert pending.result() == (pid, 42)  # read once; asked again, the same value
+    with pytest.raises(ChildProcessError):  # the fork has been reaped
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_background_work_is_done_here_and_now_when_forks_are_not_used(monkeypatch):
+    for variable, items in (("1", 1000), ("", 3)):  # asked for one process; a small project
+        monkeypatch.setenv(forks.PROCESSES_VARIABLE, variable)
+        done = []
+        pending = forks.in_background(lambda: done.append(os.getpid()) or "made", items=items)
+        assert done == [os.getpid()]  # already done, here
+        assert pending.result() == "made"
+        pending.cancel()  # nothing to stop: no error
+
+
+def test_a_failure_in_background_is_raised_when_the_result_is_asked_for(monkeypatch):
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "2")
+
+    def work():
+        raise ValueError("台账生成出错")
+
+    pending = forks.in_background(work, items=1000)  # no error yet: this process goes on
+    with pytest.raises(RuntimeError, match="台账生成出错") as raised:
+        pending.result()
+    assert "Traceback" in str(raised.value)
+
+
+def test_cancelled_background_work_is_stopped_and_reaped(monkeypatch, tmp_path):
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "2")
+    finished = tmp_path / "finished"
+
+    def work():
+        time.sleep(2)
+        finished.write_text("", encoding="utf-8")
+
+    pending = forks.in_background(work, items=1000)
+    pid = pending._pid
+    pending.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    time.sleep(2.5)
+    assert not finished.exists()  # killed, not left to finish
+    # Control: the same work, waited for, finishes.
+    forks.in_background(work, items=1000).result()
+    assert finished.exists()
