@@ -19,11 +19,12 @@ for a page outside the nav come before the pages' own records (the objects are m
 before the fork, so that they are shared).
 
 Then, at the env event, each page's theme template (Material's base.html, a third of
-what is left) is rendered in forks as well, by mkdocs' own `_build_page`; the page
-that results comes back. mkdocs' loop still builds every page here, in order, with
-its events, but the page's template is a placeholder (PLACEHOLDER_TEMPLATE) and the
-post_page handler (macros/hooks.py) hands mkdocs the page rendered in the fork, which
-it writes. The events around the template therefore run twice for a page, in the fork
+what is left) is rendered in forks as well, by mkdocs' own `_build_page`, which writes
+the page there (writing two thousand files is a second of system time on one core).
+mkdocs' loop still builds every page here, in order, with its events, but the page's
+template is a placeholder (PLACEHOLDER_TEMPLATE) and the post_page handler
+(macros/hooks.py) gives mkdocs nothing to write; mkdocs' line saying so is left out for
+the pages a fork wrote. The events around the template therefore run twice for a page, in the fork
 (which made the page) and here (whose state lasts): that is safe only for handlers
 known to allow it (TWICE_SAFE_HANDLERS), so any other plugin's handler of those events,
 or of the env event (the env a page is rendered with must be final), keeps the rendering
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 import logging
 import os
 import pickle
+import re
 import traceback
 
 import jinja2
@@ -187,9 +189,10 @@ TWICE_SAFE_HANDLERS = frozenset({"material.plugins.search.plugin.SearchPlugin.on
 # again for the same page (the "Running `…` event" lines are mkdocs' plugin collection's).
 _REPEATED_HERE = ("Building page ", "Running `page_context` event", "Running `post_page` event")
 
-_rendered: dict[str, str] = {}  # here: the pages rendered in forks, by source, until mkdocs writes them
+_rendered: set[str] = set()  # here: the pages rendered in forks, by source, until mkdocs' loop reaches them
+_written: set[str] = set()  # here: the pages a fork wrote, until mkdocs' line skipping them is left out
 _own_templates: dict[str, object] = {}  # here: each page's own `template` in its meta (or _NO_OWN_TEMPLATE)
-_captured_outputs: list[str] | None = None  # in a fork, while `render` renders a page: what it made
+_captured_outputs: list[bool] | None = None  # in a fork, while `render` renders a page: whether mkdocs writes it
 _NO_OWN_TEMPLATE = object()
 
 
@@ -197,7 +200,7 @@ _NO_OWN_TEMPLATE = object()
 class _RenderedPage:
     """One page's rendering, as it travels back from a fork."""
 
-    html: str | None = None
+    written: bool = False  # mkdocs wrote it in the fork (an empty page it skips, here as in one process)
     records: list = field(default_factory=list)  # log records, ready to be handled here
     failure: BaseException | None = None
 
@@ -253,11 +256,10 @@ def render(files: Files, config, nav, env: jinja2.Environment) -> bool:
                     result.failure = _portable_error(error)
         finally:
             _captured_outputs = None
-        # mkdocs was given nothing to write (the page is written here, once, by mkdocs' loop)
-        # and said so; the page's own output, if it was empty, gets that line here.
+        # mkdocs' loop here logs these lines again for the page (an empty page's "Page skipped" too).
         result.records = [record for record in result.records if not _repeated_here(record, file)]
         if result.failure is None:
-            result.html = captured[-1]
+            result.written = captured[-1]
         return result
 
     # Every page in a fork (this process waits): the events around a page's template then
@@ -271,7 +273,23 @@ def render(files: Files, config, nav, env: jinja2.Environment) -> bool:
         meta = file.page.meta
         _own_templates[file.src_uri] = meta.get("template", _NO_OWN_TEMPLATE)
         meta["template"] = PLACEHOLDER_TEMPLATE
-        _rendered[file.src_uri] = result.html
+        _rendered.add(file.src_uri)
+        if result.written:
+            _written.add(file.src_uri)
+    build_log = logging.getLogger(mkdocs_build.__name__)
+    if _skip_line_of_written_page not in build_log.filters:
+        build_log.addFilter(_skip_line_of_written_page)
+    return True
+
+
+_SKIP_LINE = re.compile(r"Page skipped: '(.*)'\. Generated empty output\.", re.S)
+
+
+def _skip_line_of_written_page(record: logging.LogRecord) -> bool:
+    """Leaves out mkdocs' "Page skipped" line for a page a fork wrote (once: a second one is news)."""
+    if _written and (skipped := _SKIP_LINE.fullmatch(record.getMessage())) and skipped.group(1) in _written:
+        _written.discard(skipped.group(1))
+        return False
     return True
 
 
@@ -282,25 +300,26 @@ def _repeated_here(record: logging.LogRecord, file: File) -> bool:
 
 
 def rendered_page(output: str, page: Page) -> str:
-    """The last post_page handler: the page rendered in a fork, in place of the placeholder
-    (the page's meta as it was); in a fork, while `render` renders a page, what it made is
-    kept and mkdocs gets nothing to write."""
+    """The last post_page handler: in a fork, while `render` renders a page, mkdocs writes
+    the page it made; here, for a page a fork rendered, nothing to write in place of the
+    placeholder (the page's meta as it was)."""
     if _captured_outputs is not None:
-        _captured_outputs.append(output)
-        return ""
+        _captured_outputs.append(bool(output.strip()))  # as mkdocs' _build_page decides
+        return output
     source = page.file.src_uri
     if source not in _rendered:
         return output
+    _rendered.discard(source)
     own = _own_templates.pop(source)
     if own is _NO_OWN_TEMPLATE:
         page.meta.pop("template", None)
     else:
         page.meta["template"] = own
-    return _rendered.pop(source)
+    return ""
 
 
 def unwritten_pages() -> list[str]:
-    """Pages rendered in forks that mkdocs has not written (at the end of a build: none)."""
+    """Pages rendered in forks that mkdocs' loop has not reached (at the end of a build: none)."""
     left = sorted(_rendered)
     reset()
     return left
@@ -311,5 +330,6 @@ def reset() -> None:
     build in this process must never be handed pages rendered for an earlier one."""
     global _captured_outputs
     _rendered.clear()
+    _written.clear()
     _own_templates.clear()
     _captured_outputs = None

@@ -371,7 +371,7 @@ def on_env(env, config, files):
     return env
 
 
-@event_priority(-100)  # the last: gives mkdocs the page rendered in a fork (forked_pages.render)
+@event_priority(-100)  # the last: a page a fork rendered and wrote is not written again (forked_pages.render)
 def on_post_page(output, page, config):
     return engine.forked_pages.rendered_page(output, page)
 

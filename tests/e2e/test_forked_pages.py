@@ -359,3 +359,22 @@ def test_a_page_with_a_template_of_its_own_is_rendered_with_it_in_a_fork(tmp_pat
     # Rendered with 404.html, the page is the site's page for a missing address; its neighbour is not.
     assert "找不到这个页面" in built["guide/page-05/index.html"].decode("utf-8")
     assert "找不到这个页面" not in built["guide/page-06/index.html"].decode("utf-8")
+
+
+def test_a_page_rendered_empty_in_a_fork_is_skipped_as_by_one_process(tmp_path: Path):
+    """The forks write the pages they render, and mkdocs' loop here says nothing of them; a
+    page whose template makes nothing is not written, and mkdocs says so once, as in one process."""
+    own = {"guide/page-06.md": "kb-rendered-in-fork.html"}  # the placeholder: it renders nothing
+    project = project_with(tmp_path, guide_pages(12), rendering_hook(templates=own))
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
+    rendering_processes(project, own)
+    forked = run_mkdocs(project, env=FORKED, site=tmp_path / "forked", strict=False)
+    pids, main = rendering_processes(project, own)
+    assert alone.ok and forked.ok and len(pids) == 3 and main not in pids, forked.output
+    skipped = "Page skipped: 'guide/page-06.md'. Generated empty output."
+    assert alone.output.count(skipped) == 1 and forked.output.count(skipped) == 1, forked.output
+    assert forked.output.count("Page skipped") == 1  # none for the pages the forks wrote
+    expected, built = site_files(alone.site), site_files(forked.site)
+    assert "guide/page-06/index.html" not in built and "guide/page-05/index.html" in built  # control
+    assert [path for path in built if built[path] != expected.get(path)] == [] and built.keys() == expected.keys()
+    assert messages(forked) == messages(alone)

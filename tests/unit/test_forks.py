@@ -210,8 +210,13 @@ def test_background_work_runs_in_a_fork_while_this_process_goes_on(monkeypatch, 
 def test_background_work_is_done_here_and_now_when_forks_are_not_used(monkeypatch):
     for variable, items in (("1", 1000), ("", 3)):  # asked for one process; a small project
         monkeypatch.setenv(forks.PROCESSES_VARIABLE, variable)
-        done = []
-        pending = forks.in_background(lambda: done.append(os.getpid()) or "made", items=items)
+        done: list[int] = []
+
+        def work(done=done) -> str:
+            done.append(os.getpid())
+            return "made"
+
+        pending = forks.in_background(work, items=items)
         assert done == [os.getpid()]  # already done, here
         assert pending.result() == "made"
         pending.cancel()  # nothing to stop: no error
