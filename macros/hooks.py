@@ -60,6 +60,7 @@ class _Engine:
         self.state = importlib.import_module("macros.state")
         self.forked_pages = importlib.import_module("macros.forked_pages")
         self.forks = importlib.import_module("kb.forks")
+        self.page_render = importlib.import_module("macros.page_render")
 
 
 engine: _Engine | None = None
@@ -277,8 +278,12 @@ def _render_within_budget(page, kb) -> None:
     """mkdocs converts the Markdown (page.render) between this hook and on_page_content;
     that step gets a time and recursion budget, and running out of it is an editor's
     error with the page's name, collected with the others (not a hang or a traceback)."""
-    render = page.render
     path = page.file.src_uri
+    if engine.page_render.applies_to(page):  # one Markdown instance per process (macros/page_render.py)
+        def render(config, files):
+            engine.page_render.render(page, config, files)
+    else:
+        render = page.render
 
     def render_within_budget(config, files):
         try:
