@@ -27,9 +27,11 @@ def _timed(counter: Counter, key: Callable[..., str], function: Callable) -> Cal
 
 
 def build_phases(config_file: str, site_dir: str) -> dict[str, float]:
-    """Build the site once and return CPU seconds per phase. `pages: Markdown` is mkdocs'
-    conversion of every page, `pages: theme templates` the rendering of every page's
-    template less the plugin events inside it; `other` is the rest (files, writing)."""
+    """Build the site once and return CPU seconds per phase. `pages: Markdown` is the
+    conversion of every page (making Python-Markdown instances and converting: mkdocs makes
+    one per page, the project one per process, macros/page_render.py), `pages: theme
+    templates` the rendering of every page's template less the plugin events inside it;
+    `other` is the rest (files, writing)."""
     import os
 
     from mkdocs.commands import build
@@ -38,12 +40,13 @@ def build_phases(config_file: str, site_dir: str) -> dict[str, float]:
     # One process: the pages' events and conversion in forks (macros/forked_pages.py) would
     # be counted as the nav event's, and only this process's share of them.
     os.environ["KB_PROCESSES"] = "1"
+    import markdown
     from mkdocs.plugins import PluginCollection
-    from mkdocs.structure.pages import Page
 
     spent: Counter = Counter()
     PluginCollection.run_event = _timed(spent, lambda self, name, *a, **k: f"event: {name}", PluginCollection.run_event)
-    Page.render = _timed(spent, lambda *a, **k: "pages: Markdown", Page.render)
+    for method in ("__init__", "convert"):  # neither calls the other; no plugin event converts Markdown
+        setattr(markdown.Markdown, method, _timed(spent, lambda *a, **k: "pages: Markdown", getattr(markdown.Markdown, method)))
     build._build_page = _timed(spent, lambda *a, **k: "_build_page", build._build_page)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     config = load_config(config_file, site_dir=site_dir)
