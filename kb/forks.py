@@ -114,38 +114,52 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = N
 
 
 class Pending(Generic[R]):
-    """What `in_background` started: `result()` waits for it (once; later calls give the
-    same value), `cancel()` stops it. One of the two must be called, or the fork is left
-    to end unreaped."""
+    """What `in_background` started: `result()` waits for it (later calls give the same
+    value, or raise the same failure), `cancel()` stops it. One of the two must be called,
+    or the fork is left to end unreaped."""
 
     def __init__(self, pid: int | None = None, reader: int | None = None, value: R | None = None):
         self._pid, self._reader, self._value = pid, reader, value
+        self._failure: str | None = None
 
     def result(self) -> R:
         if self._pid is not None:
+            whole = False
             try:
                 with os.fdopen(self._reader, "rb", closefd=False) as pipe:
                     state, value = pickle.load(pipe)
+                whole = True
             except Exception as error:  # killed before its result was whole, or a result that does not unpickle
                 state, value = "failed", f"its result could not be read ({type(error).__name__}: {error})"
             finally:
-                self._end(kill=False)
-            if state != "ok":
-                raise RuntimeError("a forked process failed:\n" + value)
-            self._value = value[0]
+                # Interrupted while reading (KeyboardInterrupt), the fork may still be writing
+                # to a pipe nobody reads: it is killed rather than waited for.
+                self._end(kill=not whole)
+            if state == "ok":
+                self._value = value[0]
+            else:
+                self._failure = value
+        if self._failure is not None:
+            raise RuntimeError("a forked process failed:\n" + self._failure)
         return self._value
 
     def cancel(self) -> None:
         if self._pid is not None:
             self._end(kill=True)
+            self._failure = "cancelled"
 
     def _end(self, kill: bool) -> None:
         pid, self._pid = self._pid, None
+        _background_readers.discard(self._reader)
         if kill:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        os.close(self._reader)  # first: a fork blocked writing to it then fails and ends
         os.waitpid(pid, 0)
-        os.close(self._reader)
+
+
+# The pipes of background work still running here: every later fork closes its copies.
+_background_readers: set[int] = set()
 
 
 def in_background(work: Callable[[], R], items: int) -> Pending[R]:
@@ -166,6 +180,7 @@ def in_background(work: Callable[[], R], items: int) -> Pending[R]:
     if pid == 0:
         _run_share(lambda _: work(), [None], writer, [reader])
     os.close(writer)
+    _background_readers.add(reader)
     return Pending(pid, reader)
 
 
@@ -175,7 +190,7 @@ def _run_share(work: Callable[[T], R], share: Sequence[T], writer: int, readers:
     build (or of check.py) a second time."""
     status = 1
     try:
-        for reader in readers:  # its own pipe's other end, and the earlier forks' pipes
+        for reader in {*readers, *_background_readers}:  # its own pipe's other end, the other forks' pipes
             os.close(reader)
         try:
             payload = pickle.dumps(("ok", [work(item) for item in share]), protocol=pickle.HIGHEST_PROTOCOL)

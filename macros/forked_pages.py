@@ -175,8 +175,8 @@ def restore(set_aside: dict[File, InclusionLevel] | None) -> None:
         file.inclusion = inclusion
 
 
-# The template mkdocs renders for a page whose page was rendered in a fork: nothing
-# (overrides/kb-rendered-in-fork.html); the post_page handler then gives the real page.
+# The template mkdocs renders for a page a fork rendered and wrote: nothing
+# (overrides/kb-rendered-in-fork.html); the post_page handler then gives mkdocs nothing to write.
 PLACEHOLDER_TEMPLATE = "kb-rendered-in-fork.html"
 # Handlers of the page_context event (besides the project's own, of which there are none)
 # that may run twice for a page, once around the real template in a fork and once around
@@ -212,11 +212,17 @@ def _handler_name(handler) -> str:
     return f"{type(owner).__module__}.{type(owner).__qualname__}.{handler.__name__}"
 
 
-def rendering_stays_here(config, env: jinja2.Environment, own_handlers: dict[str, object]) -> str | None:
+def rendering_stays_here(config, env: jinja2.Environment, own_handlers: dict[str, object], files: Files) -> str | None:
     """Why the pages' templates cannot be rendered in forks (None: they can). `own_handlers`
     are the project's handlers of the env and post_page events, which must be the only
     ones: the env the pages are rendered with is then final, and the page the fork made is
     the page mkdocs writes."""
+    # mkdocs writes static files and the theme's templates first, then the pages, which
+    # replace any of them written at the same place; the forks write the pages before them.
+    others = {f.dest_uri for f in files if not f.is_documentation_page()}
+    others |= {*config.theme.static_templates, *config.extra_templates}
+    if clash := sorted(f.src_uri for f in files.documentation_pages() if f.dest_uri in others):
+        return f"{', '.join(clash)} is written where a static file or a template is"
     events = config.plugins.events
     if list(events["env"]) != [own_handlers["env"]]:
         return "another plugin handles the env event"
@@ -233,9 +239,9 @@ def rendering_stays_here(config, env: jinja2.Environment, own_handlers: dict[str
 
 
 def render(files: Files, config, nav, env: jinja2.Environment) -> bool:
-    """Render every page's template in forks, as mkdocs' loop would (call at the env event,
+    """Render and write every page in forks, as mkdocs' loop would (call at the env event,
     when `rendering_stays_here` says nothing). Returns whether it did: then mkdocs' loop
-    renders the placeholder, and `rendered_page` gives each page."""
+    renders the placeholder, and `rendered_page` gives it nothing to write."""
     reset()
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # mkdocs' loop's list
     count = forks.processes(len(doc_files))

@@ -233,9 +233,8 @@ def _add_generated_files(files, config):
         for path in engine.exports.EXPORT_FILES:
             files.append(File.generated(config, path, abs_src_path=str(_cache_path(audience, path))))
     elif "exports" in _build:  # being made in the background: the content comes at on_env
-        _build["export_files"] = [File.generated(config, path, content=b"") for path in engine.exports.EXPORT_FILES]
-        for file in _build["export_files"]:
-            files.append(file)
+        for path in engine.exports.EXPORT_FILES:
+            files.append(File.generated(config, path, content=b""))
     else:
         for path, data in engine.exports.build_exports(kb.index, kb.info.as_dict(), kb.info.timestamp).items():
             source = {"abs_src_path": _generated_source(audience, path, data)} if dirty_builds else {"content": data}
@@ -338,21 +337,13 @@ def _search_entry(page, page_html: str) -> dict | None:
 def on_env(env, config, files):
     set_aside = _build.pop("set_aside", None)  # the pages were converted in forks (on_nav)
     engine.forked_pages.restore(set_aside)
-    if "exports" in _build:  # mkdocs copies the files after this event
-        made = _build.pop("exports").result()
-        placeholders = _build.pop("export_files", [])
-        if set(made) != {file.src_uri for file in placeholders}:
-            raise PluginError(f"kb/exports.py 的 build_exports 做出的文件（{'、'.join(sorted(made))}）"
-                              f"与 EXPORT_FILES 不一致，请改成一致")
-        for file in placeholders:
-            file.content_bytes = made[file.src_uri]
     # One rendering of Material's navigation for the pages it is the same for (overrides/main.html);
     # new for every build, so `mkdocs serve` never shows an old nav. The links it prints go
     # through the theme's `url` filter, which is normalize_url relative to the page.
     env.globals["kb_nav_cache"] = _build["nav_cache"] = engine.nav_cache.NavCache(
         lambda target, page: normalize_url(target, page=page),
         extra_targets=[config.extra.get("homepage"), config.theme.get("logo")], environ=os.environ)
-    # Every page has been rendered by now and none written: stop here, with every finding listed.
+    # Every page has been converted by now and none written: stop here, with every finding listed.
     pages = files.documentation_pages()
     _build["pages"] = len(pages)
     if shown_errors:
@@ -367,8 +358,10 @@ def on_env(env, config, files):
                     file.page.content = engine.build_report.error_page(shown_errors)
             return env
         raise PluginError(engine.errors.ContentErrors(errors).summary())
+    if "exports" in _build:  # made in the background (on_config); mkdocs copies the files after this event
+        _take_background_exports(files)
     if set_aside is not None:  # the pages' templates in forks too (the only env handler: see rendering_stays_here)
-        reason = engine.forked_pages.rendering_stays_here(config, env, {"env": on_env, "post_page": on_post_page})
+        reason = engine.forked_pages.rendering_stays_here(config, env, {"env": on_env, "post_page": on_post_page}, files)
         if reason is None:
             _build["rendered_in_forks"] = engine.forked_pages.render(files, config, _build["nav"], env)
         else:
@@ -382,8 +375,9 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
+    engine.page_render.forget()  # its last page's processors hold the whole build
     if left := engine.forked_pages.unwritten_pages():
-        raise PluginError(f"在子进程中渲染的页面没有写出：{'、'.join(left)}（macros/forked_pages.py）。"
+        raise PluginError(f"在子进程中渲染的页面，mkdocs 没有处理到：{'、'.join(left)}（macros/forked_pages.py）。"
                           "请设 KB_PROCESSES=1 构建，并报告这个问题")
     if _build.pop("rendered_in_forks", False):  # each fork had a cache of its own, gone with it
         log.debug("navigation cache: the pages were rendered in forks (KB_PROCESSES=1 counts its use)")
@@ -398,10 +392,24 @@ def on_build_error(error):
     _stop_background_exports()
     if engine is not None:  # None when the engine itself could not be imported
         engine.forked_pages.reset()
+        engine.page_render.forget()
     # A content error's summary is already Chinese (mkdocs logs it next); other failures get one.
     _ClosingLine.pending = None
     if command and not isinstance(error, PluginError):
         log.error(engine.build_report.failed(strict_warnings="strict mode" in str(error)))
+
+
+def _take_background_exports(files) -> None:
+    made = _build.pop("exports").result()
+    if set(made) != set(engine.exports.EXPORT_FILES):
+        raise PluginError(f"kb/exports.py 的 build_exports 做出的文件（{'、'.join(sorted(made))}）"
+                          "与 EXPORT_FILES 不一致，请改成一致")
+    for path, data in made.items():
+        file = files.get_file_from_path(path)
+        if file is None:  # another plugin took it out of the files
+            raise PluginError(f"下载文件 {path} 不在网站的文件中了：是 mkdocs.yml 中别的插件去掉了它吗？"
+                              "请设 KB_PROCESSES=1 构建，并报告这个问题")
+        file.content_bytes = data
 
 
 def _stop_background_exports() -> None:
@@ -433,7 +441,7 @@ class _ClosingLine(logging.Handler):
     def summary_of_dropped_line(record) -> bool:
         if _ClosingLine.pending and record.getMessage().startswith(engine.build_report.MKDOCS_CLOSING_LINE):
             build_log = logging.getLogger("mkdocs.commands.build")
-            if any(isinstance(f, DuplicateFilter) and record.msg in f.msgs for f in build_log.filters):
+            if any(isinstance(f, DuplicateFilter) and record.msg in getattr(f, "msgs", ()) for f in build_log.filters):
                 summary, _ClosingLine.pending = _ClosingLine.pending, None
                 log.info(summary)
         return True  # never drops a record itself

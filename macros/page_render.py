@@ -21,22 +21,38 @@ import markdown
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.toc import get_toc
 
-# (the build's config, its instance): the config is held, so that a later build's config
-# can never be taken for it (as an id could).
-_kept: tuple[object, markdown.Markdown] | None = None
+# (the build's config, its instance, counters to put back): the config is held, so that a
+# later build's config can never be taken for it (as an id could).
+_kept: tuple[object, markdown.Markdown, list] | None = None
 
 
 def _instance(config) -> markdown.Markdown:
     global _kept
     if _kept is None or _kept[0] is not config:
-        _kept = (config, markdown.Markdown(extensions=config["markdown_extensions"],
-                                           extension_configs=config["mdx_configs"] or {}))
+        md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+        _kept = (config, md, _fresh_counters(md))
     return _kept[1]
 
 
+def _fresh_counters(md: markdown.Markdown) -> list[tuple[object, int]]:
+    """Counters that reset() moves on instead of clearing, as a new instance has them: the
+    footnotes extension's `unique_prefix` (its ids with UNIQUE_IDS, fn:2-1) would otherwise
+    count the pages converted before."""
+    return [(extension, extension.unique_prefix) for extension in md.registeredExtensions
+            if isinstance(getattr(extension, "unique_prefix", None), int)]
+
+
 def applies_to(page) -> bool:
-    """Whether the page's class converts as mkdocs' Page does (no plugin replaced it)."""
-    return type(page).render is mkdocs_pages.Page.render
+    """Whether the page converts as mkdocs' Page does (no plugin replaced its render, on its
+    class or on the page itself)."""
+    return getattr(page.render, "__func__", None) is mkdocs_pages.Page.render
+
+
+def forget() -> None:
+    """Let go of the instance (at the end of a build): mkdocs' processors of the last page
+    it converted hold that build's files and pages."""
+    global _kept
+    _kept = None
 
 
 def render(page, config, files) -> None:
@@ -47,6 +63,8 @@ def render(page, config, files) -> None:
     md = _instance(config)
     try:
         md.reset()
+        for extension, fresh in _kept[2]:
+            extension.unique_prefix = fresh
         raw_html_ext = mkdocs_pages._RawHTMLPreprocessor()
         raw_html_ext._register(md)
         extract_anchors_ext = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)

@@ -378,3 +378,22 @@ def test_a_page_rendered_empty_in_a_fork_is_skipped_as_by_one_process(tmp_path: 
     assert "guide/page-06/index.html" not in built and "guide/page-05/index.html" in built  # control
     assert [path for path in built if built[path] != expected.get(path)] == [] and built.keys() == expected.keys()
     assert messages(forked) == messages(alone)
+
+
+def test_a_page_written_where_a_theme_template_is_keeps_the_rendering_in_one_process(tmp_path: Path):
+    """mkdocs writes the theme's templates (404.html) before the pages, so a page written at
+    the same place replaces it; forks would write the page first. Without directory URLs a
+    page 404.md lands on 404.html: its template is rendered here, and the page wins as in one process."""
+    pages = {**guide_pages(12), "guide/404.md": "---\ntitle: 自己的页面\n---\n# 自己的页面\n\n编辑写的正文。\n"}
+    project = project_with(tmp_path, pages)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
+    (project / "docs" / "guide" / "404.md").rename(project / "docs" / "404.md")
+    config.write_text(config.read_text(encoding="utf-8").replace("      - guide/404.md\n", "      - 404.md\n"), encoding="utf-8")
+    alone = run_mkdocs(project, env=ONE, site=tmp_path / "alone", strict=False)
+    forked = run_mkdocs(project, "-v", env=FORKED, site=tmp_path / "forked", strict=False)
+    assert alone.ok and forked.ok, alone.output + forked.output
+    assert "404.md is written where a static file or a template is" in forked.output
+    expected, built = site_files(alone.site), site_files(forked.site)
+    assert "编辑写的正文" in built["404.html"].decode("utf-8")
+    assert [path for path in built if built[path] != expected.get(path)] == [] and built.keys() == expected.keys()

@@ -190,19 +190,20 @@ def test_objects_frozen_by_the_caller_stay_frozen():
 
 def test_background_work_runs_in_a_fork_while_this_process_goes_on(monkeypatch, tmp_path):
     monkeypatch.setenv(forks.PROCESSES_VARIABLE, "2")
-    started = tmp_path / "started"
+    go = tmp_path / "go"
 
-    def work() -> tuple[int, int]:
-        started.write_text("", encoding="utf-8")
-        time.sleep(0.5)
-        return os.getpid(), 42
+    def work() -> tuple[int, str]:
+        # Waits for this process to go on after the call: done in the call, it would wait in vain.
+        deadline = time.monotonic() + 20
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return os.getpid(), "went on" if go.exists() else "waited in vain"
 
-    begun = time.monotonic()
     pending = forks.in_background(work, items=1000)
-    assert time.monotonic() - begun < 0.4  # the call did not wait for the work
+    go.write_text("", encoding="utf-8")
     pid, answer = pending.result()
-    assert answer == 42 and pid != os.getpid() and started.exists()
-    assert pending.result() == (pid, 42)  # read once; asked again, the same value
+    assert answer == "went on" and pid != os.getpid()
+    assert pending.result() == (pid, "went on")  # read once; asked again, the same value
     with pytest.raises(ChildProcessError):  # the fork has been reaped
         os.waitpid(pid, os.WNOHANG)
 
@@ -232,6 +233,8 @@ def test_a_failure_in_background_is_raised_when_the_result_is_asked_for(monkeypa
     with pytest.raises(RuntimeError, match="台账生成出错") as raised:
         pending.result()
     assert "Traceback" in str(raised.value)
+    with pytest.raises(RuntimeError, match="台账生成出错"):  # asked again: the same failure, not None
+        pending.result()
 
 
 def test_cancelled_background_work_is_stopped_and_reaped(monkeypatch, tmp_path):
@@ -247,8 +250,53 @@ def test_cancelled_background_work_is_stopped_and_reaped(monkeypatch, tmp_path):
     pending.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+    with pytest.raises(RuntimeError, match="cancelled"):  # no result to give
+        pending.result()
     time.sleep(2.5)
     assert not finished.exists()  # killed, not left to finish
     # Control: the same work, waited for, finishes.
     forks.in_background(work, items=1000).result()
     assert finished.exists()
+
+
+def test_an_unread_large_result_never_hangs_its_reader(monkeypatch):
+    """A result larger than the pipe holds keeps the fork writing until it is read; read
+    half-way and interrupted, the fork is killed rather than waited for."""
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "2")
+    pending = forks.in_background(lambda: "台账" * 1_000_000, items=1000)
+    pid = pending._pid
+    real_load = forks.pickle.load
+
+    def interrupted(pipe):
+        pipe.read(1000)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forks.pickle, "load", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pending.result()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    monkeypatch.setattr(forks.pickle, "load", real_load)
+    assert forks.in_background(lambda: "台账" * 1_000_000, items=1000).result() == "台账" * 1_000_000  # control
+
+
+def test_later_forks_do_not_hold_a_background_pipe(monkeypatch):
+    """A fork made while background work runs closes its copy of that work's pipe."""
+    monkeypatch.setenv(forks.PROCESSES_VARIABLE, "2")
+    pending = forks.in_background(lambda: time.sleep(1) or "made", items=1000)
+    reader = pending._reader
+
+    def is_open(fd: int) -> bool:
+        try:
+            os.fstat(fd)
+            return True
+        except OSError:
+            return False
+
+    try:
+        seen = forks.map_forked(lambda n: (os.getpid(), is_open(reader)), list(range(4)), count=2)
+        in_fork = [open_ for pid, open_ in seen if pid != os.getpid()]
+        assert in_fork and not any(in_fork)
+        assert is_open(reader)  # control: here it is open, waiting to be read
+    finally:
+        assert pending.result() == "made"

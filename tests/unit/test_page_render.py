@@ -146,3 +146,29 @@ def test_only_for_pages_that_convert_as_mkdocs_page_does(config):
     files = files_for(config, ["a.md"])
     assert page_render.applies_to(Page(None, files.get_file_from_path("a.md"), config))
     assert not page_render.applies_to(OwnPage(None, files.get_file_from_path("a.md"), config))
+    replaced = Page(None, files.get_file_from_path("a.md"), config)
+    replaced.render = lambda config, files: None  # a plugin's own, on the page itself
+    assert not page_render.applies_to(replaced)
+
+
+def test_footnote_ids_with_unique_ids_do_not_count_the_pages_before(tmp_path):
+    """With the footnotes' UNIQUE_IDS, reset() moves a counter on: ids would depend on the
+    pages converted before in the process (and so on KB_PROCESSES)."""
+    unique = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    unique["mdx_configs"]["footnotes"]["UNIQUE_IDS"] = True
+    files = files_for(unique, ["a.md", "b.md", "c.md"])
+    page = "正文。[^1]\n\n[^1]: 脚注。\n"
+    results = both_ways(unique, files, {"a.md": page, "b.md": page, "c.md": page})
+    for mkdocs, ours in results:
+        assert ours == mkdocs
+    assert 'id="fnref:2-1"' in results[2][1][0]  # the id a new instance gives (control: it is there)
+
+
+def test_the_instance_is_let_go_at_the_end_of_a_build(config):
+    files = files_for(config, ["a.md"])
+    page = Page(None, files.get_file_from_path("a.md"), config)
+    page.markdown = USES
+    page_render.render(page, config, files)
+    assert page_render._kept is not None
+    page_render.forget()
+    assert page_render._kept is None
