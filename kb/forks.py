@@ -70,16 +70,7 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = N
     read: set[int] = set()  # the forks whose result has been read
     try:
         for share in range(1 if here else 0, count):
-            reader, writer = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:
-                os.close(reader)
-                os.close(writer)
-                raise
-            if pid == 0:
-                _run_share(work, items[share::count], writer, [reader, *(r for _, _, r in children)])
-            os.close(writer)
+            pid, reader = _start_fork(work, items[share::count], [r for _, _, r in children])
             children.append((share, pid, reader))
         shares = {0: [work(item) for item in items[0::count]]} if here else {}
         failures = []
@@ -170,6 +161,14 @@ def in_background(work: Callable[[], R], items: int) -> Pending[R]:
         return Pending(value=work())
     sys.stdout.flush()
     sys.stderr.flush()
+    pid, reader = _start_fork(lambda _: work(), [None], [])
+    _background_readers.add(reader)
+    return Pending(pid, reader)
+
+
+def _start_fork(work: Callable[[T], R], share: Sequence[T], other_readers: list[int]) -> tuple[int, int]:
+    """A fork running work over its share (_run_share): its pid and the end of its pipe to
+    read. The fork closes `other_readers`, the pipes of forks made before it."""
     reader, writer = os.pipe()
     try:
         pid = os.fork()
@@ -178,10 +177,9 @@ def in_background(work: Callable[[], R], items: int) -> Pending[R]:
         os.close(writer)
         raise
     if pid == 0:
-        _run_share(lambda _: work(), [None], writer, [reader])
+        _run_share(work, share, writer, [reader, *other_readers])
     os.close(writer)
-    _background_readers.add(reader)
-    return Pending(pid, reader)
+    return pid, reader
 
 
 def _run_share(work: Callable[[T], R], share: Sequence[T], writer: int, readers: list[int]) -> None:
