@@ -123,6 +123,10 @@ class KnowledgeBase:
         # The build writes the parts of a large ledger or listing there: an editor's file would be replaced.
         reserved = {ledger.LEDGER_PARTS_FOLDER: ledger.LEDGER_TITLE, **split.reserved_folders()}
         for path in sorted({*self.content.pages, *self.content.static_files}):
+            if path in EXPORT_FILES:  # the build's own download replaces it, in any build
+                errors.append(ContentError(path, 1, f"docs/{path} 是构建生成的下载文件的位置，放在这里的文件不会发布",
+                                           "请把这个文件改名或移到别的目录"))
+                continue
             folder = next((f for f in reserved if path.startswith(f + "/")), None)
             if folder is not None:
                 errors.append(ContentError(path, 1, f"docs/{folder}/ 目录留给构建生成{reserved[folder]}的分页，不能放文件",
