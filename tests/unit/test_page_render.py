@@ -172,3 +172,28 @@ def test_the_instance_is_let_go_at_the_end_of_a_build(config):
     assert page_render._kept is not None
     page_render.forget()
     assert page_render._kept is None
+
+
+# What careless editors leave at the end of a page: a fence, a details block, an admonition,
+# a Markdown block and a list never closed, a table without its rows, a half definition list.
+CARELESS = [
+    "# 一\n\n```python\nprint('没有关上的代码块')\n",
+    "# 二\n\n??? note \"没有内容的折叠块\"\n",
+    "# 三\n\n!!! warning\n    提示\n\n    - [ ] 待办\n    - [x] 已办\n",
+    "# 四\n\n<details markdown>\n<summary>摘要</summary>\n\n- 列表\n",
+    "# 五\n\n| 甲 | 乙 |\n|---|\n",
+    "# 六\n\n术语\n:   定义\n\n术语二\n:",
+    "# 七\n\n<div markdown=\"1\">\n\n~~~\n代码\n",
+    "# 八\n\n正常的页面：[链接](a.md)，`代码`，**粗体**。\n\n- 一\n- 二\n",
+]
+
+
+def test_careless_pages_in_a_row_convert_as_mkdocs_converts_them(config):
+    paths = [f"p{n}.md" for n in range(len(CARELESS))]
+    files = files_for(config, ["a.md", *paths])
+    sources = dict(zip(paths, CARELESS, strict=True))
+    for order in (paths, list(reversed(paths))):
+        results = both_ways(config, files, {path: sources[path] for path in order})
+        assert [path for path, (mkdocs, ours) in zip(order, results, strict=True) if mkdocs != ours] == []
+    last = both_ways(config, files, {"p7.md": CARELESS[-1]})[0][1][0]
+    assert "<ul>" in last and 'href="../a/"' in last  # control: the normal page converts as itself
