@@ -19,13 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 import functools
 import html
-from html.parser import HTMLParser
 import posixpath
 import re
 import string
 from urllib.parse import unquote, urlsplit
 
 import nh3
+
+from .html_tags import tokenize_into
 
 # Elements that Markdown, its extensions (tables, footnotes, abbr, def_list,
 # admonition, details, tasklist, superfences) and the knowledge base's macros produce.
@@ -220,20 +221,30 @@ def clean(page_html: str) -> tuple[str, list[Finding]]:
     return cleaned, findings
 
 
-class _StartTags(HTMLParser):
+class _StartTags:
+    """The start tags of HTML, with their attributes (a tokenize_into handler)."""
+
     def __init__(self):
-        super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str]]] = []
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, {name: value or "" for name, value in attrs}))
 
+    handle_startendtag = handle_starttag
 
-def _start_tags(page_html: str) -> list[tuple[str, dict[str, str]]]:
-    parser = _StartTags()
-    parser.feed(page_html)
-    parser.close()
-    return parser.tags
+    def handle_endtag(self, tag):
+        pass
+
+    def handle_data(self, data):
+        pass
+
+
+def _start_tags(cleaner_output: str) -> list[tuple[str, dict[str, str]]]:
+    """Read with the project's tag reader (kb/html_tags.py): both strings compared are
+    html5ever's serialisations, well formed and quoted."""
+    tags = _StartTags()
+    tokenize_into(tags, cleaner_output)
+    return tags.tags
 
 
 def _attribute_differences(kept: str, cleaned: str) -> list[Finding]:

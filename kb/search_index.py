@@ -29,12 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-import html
 import json
 import re
 import unicodedata
 
-from .html_tags import TAG
+from .html_tags import tokenize_into
 
 #: The class kb.site puts around the output of a listing macro.
 LISTING_CLASS = "kb-listing"
@@ -94,54 +93,9 @@ def clean_text(text: str) -> str:
 
 # What `page_text` reads is HTML the sanitizer wrote (kb/sanitize.py, html5ever's
 # serialisation) with the engine's own parts put in: well formed, every "<" in text
-# escaped, attribute values quoted. Python's html.parser took most of the time of making
-# a page's entry; the project's tag expression (kb/html_tags.py) finds the same tags and
-# text, and tests/unit/test_search_text.py holds the two to each other on built pages, on
-# hostile HTML and on random HTML.
-_ATTRIBUTE = re.compile(r"""([^\s/=>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']*))?""")
-# Elements whose text is not markup (html.parser's CDATA_CONTENT_ELEMENTS).
-_RAW_TEXT_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
-
-
-def _attributes(text: str) -> list[tuple[str, str | None]]:
-    found: list[tuple[str, str | None]] = []
-    for name, value in _ATTRIBUTE.findall(text):
-        if value[:1] in ("'", '"'):
-            value = value[1:-1]
-        found.append((name.lower(), html.unescape(value) if value else None))
-    return found
-
-
-def tokenize_into(handler, page_html: str) -> None:
-    """Call `handler`'s handle_starttag, handle_startendtag, handle_endtag and handle_data
-    (html.parser's interface, text with its character references resolved) for `page_html`."""
-    position = 0
-    while (match := TAG.search(page_html, position)) is not None:
-        start = match.start()
-        if start > position:
-            handler.handle_data(html.unescape(page_html[position:start]))
-        position = match.end()
-        name = match.group(2)
-        if name is None:  # a comment, a declaration
-            continue
-        name = name.lower()
-        if match.group(1):
-            handler.handle_endtag(name)
-            continue
-        attributes = match.group(3)
-        if attributes.endswith("/"):
-            handler.handle_startendtag(name, _attributes(attributes[:-1]))
-            continue
-        handler.handle_starttag(name, _attributes(attributes))
-        end = _RAW_TEXT_END.get(name)
-        if end is not None:
-            closing = end.search(page_html, position)
-            stop = closing.start() if closing else len(page_html)
-            if stop > position:
-                handler.handle_data(page_html[position:stop])
-            position = stop
-    if position < len(page_html):
-        handler.handle_data(html.unescape(page_html[position:]))
+# escaped, attribute values quoted. kb/html_tags.py reads it (Python's html.parser took
+# most of the time of making a page's entry); tests/unit/test_search_text.py holds the two
+# to each other on built pages, on hostile HTML and on random HTML.
 
 
 class _TextCollector:

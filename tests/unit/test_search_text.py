@@ -124,3 +124,38 @@ def test_the_comparison_sees_a_difference():
     assert search_index.page_text(page) == by_reference(page)
     assert search_index.page_text(page).headings == ["小节"] and "表格" not in search_index.page_text(page).text
     assert search_index.page_text(page) != by_reference(page.replace('<div class="kb-listing">', "<div>"))
+
+
+class _ReferenceStartTags(html.parser.HTMLParser):
+    """html.parser's start tags and attributes, as kb/sanitize.py read them before."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def reference_start_tags(page_html: str) -> list:
+    parser = _ReferenceStartTags()
+    parser.feed(page_html)
+    parser.close()
+    return parser.tags
+
+
+def test_the_sanitizers_attribute_comparison_reads_tags_as_html_parser():
+    """kb/sanitize.py compares its two cleaners' outputs tag by tag to name what it removed;
+    it reads them with the same tag reader (kb/html_tags.py). Both outputs, of the attack
+    pages and of random soups, read alike, attribute values and all."""
+    rng = random.Random(7)
+    soups = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40))) for _ in range(500)]
+    pages = [markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS) for body in attack_bodies()] + soups
+    compared = 0
+    for page in pages:
+        for output in (sanitize._STRICT.clean(page), sanitize._keeping(page).clean(page)):
+            assert sanitize._start_tags(output) == reference_start_tags(output), page[:200]
+            compared += bool(reference_start_tags(output))
+    assert compared > 200
+    # Control: a tag with attributes is read with them.
+    assert sanitize._start_tags('<a href="x&amp;y" title=\'说"明\'>') == [("a", {"href": "x&y", "title": '说"明'})]
