@@ -255,6 +255,21 @@ def _add_generated_files(files, config):
     return files
 
 
+def on_page_read_source(page, config):
+    """The page's body as the loader read it. mkdocs would read the file again and parse its
+    front matter a second time, for a Markdown and a meta on_page_markdown replaces with
+    the loader's; None (mkdocs reads the file) for a page the loader does not hold."""
+    if shown_errors or engine is None:
+        return None
+    kb = engine.state.current()
+    path = page.file.src_uri
+    if path not in kb.content.pages and path not in kb.generated_pages:
+        return None
+    # Not starting with "---", so mkdocs finds no front matter in it (nor, in a body
+    # starting with "key: value" lines, anything that lasts: on_page_markdown sets both).
+    return "\n" + kb.page_markdown(path)
+
+
 @event_priority(100)  # before mkdocs-macros, which renders the page from this Markdown
 def on_page_markdown(markdown, page, config, files):
     """One reading of front matter: the theme gets the loader's validated values, escaped
