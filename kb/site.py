@@ -241,7 +241,7 @@ class KnowledgeBase:
     def render_page(self, path: str, markdown: str) -> str:
         """Final Markdown of a page: sandboxed template, plus the engine's parts around an
         item's text (kb/item_page.py; tokens until finish_html fills them)."""
-        if path in self.generated_pages:
+        if path not in self.content.pages:  # a part page the build adds (generated_pages): no template
             return markdown
         self.slots.start(path)
         page = self.content.pages.get(path)

@@ -1,7 +1,7 @@
 """检查知识库：与构建使用同一套校验，公开版和内部版都检查，并做中文文案检查。
 
     python scripts/check.py                      # 检查全部页面
-    python scripts/check.py docs/problems/problem-05.md   # 只显示这些文件的问题
+    python scripts/check.py docs/problems/problem-05.md   # 只检查、只显示这些文件（快）
     python scripts/check.py --strict             # 有警告（排版、待填写的 TODO）也算失败
     python scripts/check.py --fix                # 先自动改正能安全改正的排版问题，再检查
     python scripts/check.py --format github      # 另外输出 GitHub 的注释（拉取请求中显示在出错的行上）
@@ -9,12 +9,14 @@
 错误（exit 1）按“文件:行号: 说明（修改建议）”列出，文案检查的错误和警告按
 “文件:行号:列号: 代码 说明”列出（规则见 kb/copylint.py 和 CONTRIBUTING.md）。警告默认
 不影响结果（exit 0），加 --strict 时算失败。构建（mkdocs build/serve）报告的是同样的内容。
-无论是否指定文件，都会加载整个知识库，这样编号引用和链接才能正确核对。
+无论是否指定文件，都会加载整个知识库，这样编号引用和链接才能正确核对；指定了文件时只渲染
+这些文件的正文（宏和 HTML 的检查），它们的错误与检查全部时相同。
 """
 from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+import functools
 import logging
 from pathlib import Path
 
@@ -150,7 +152,7 @@ def _annotate(args, level: str, path: str, line: int | None, text: str, column: 
 def main(argv: list[str] | None = None) -> int:
     setup_logging()
     parser = argparse.ArgumentParser(description="检查知识库内容（公开版和内部版），并做中文文案检查。")
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="只显示这些文件或目录中的问题（默认全部）")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="只检查和显示这些文件或目录（默认全部）：仍加载整个知识库，但只渲染这些页面的正文")
     parser.add_argument("--strict", action="store_true", help="警告（排版、待填写的 TODO）也视为失败")
     parser.add_argument("--fix", action="store_true", help="先自动改正能安全改正的排版问题（空格、标点、形近字、看不见的字符、行尾空格），再检查")
     parser.add_argument("--format", choices=("text", "github"), default="text",
@@ -172,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
             log.info(f"已改正 {_shown(project, replace(warning, hint='', warning=False))}")
         files = len({w.path for w in fixed})
         log.info(f"--fix：在 {files} 个文件中改正了 {len(fixed)} 处。" if fixed else "--fix：没有可以自动改正的地方。")
-    result = validate(project)
+    # Only the named files' pages are rendered: rendering a page reports errors in that
+    # page alone, so theirs are all found, in a fraction of the time of the whole site.
+    result = validate(project, rendered=None if prefixes is None else functools.partial(_matches, prefixes=prefixes))
     content = result.content
 
     shown = [f for f in result.findings if _matches(f.error.path, prefixes)]
@@ -193,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         _annotate(args, "error" if args.strict else "warning", project.display_path(warning.path), warning.line, text, warning.column)
     if hidden:
         log.info(f"另有 {hidden} 处错误在其他文件中，未显示（不带参数运行 python scripts/check.py 可查看全部）。")
+    if prefixes is not None and "" not in prefixes:
+        log.info("只渲染了所选文件的正文：其他文件的宏结果和 HTML 没有检查，提交前请不带参数运行一次 python scripts/check.py。")
 
     items = sum(1 for p in pages if p in content.pages and content.pages[p].item is not None) if content else 0
     fixable = sum(1 for w in warnings if copylint.RULES[w.code].fixable) if not args.fix else 0

@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error(f"无法新建页面：{project.display_path(rel)} 已经存在，不会覆盖。请直接编辑它，或换一个编号。")
         return 1
 
-    problems = [f for f in validate(project).findings if f.error.path == rel]
+    problems = [f for f in validate(project, rendered=lambda page: page == rel).findings if f.error.path == rel]
     if problems:
         path.unlink()
         for finding in problems:

@@ -7,6 +7,7 @@ the tools never parse pages or settings files themselves.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 import functools
 import logging
@@ -165,10 +166,15 @@ class Validation:
         return not self.findings
 
 
-def validate(project: Project, info: BuildInfo | None = None) -> Validation:
+def validate(project: Project, info: BuildInfo | None = None, *,
+             rendered: Callable[[str], bool] | None = None) -> Validation:
     """Read the pages once, index them as the build does for each audience, then render
     every page the audience sees through the sandbox, Markdown, the budget and the
-    sanitizer. Errors found for both audiences are reported once."""
+    sanitizer. Errors found for both audiences are reported once.
+
+    `rendered(path)` picks the pages to render (by default all): the others are still
+    read, indexed and checked for links, and rendering a page reports only errors in
+    that page, so a picked page's errors are the full check's."""
     info = info or build_info(project.root)
     found: dict[tuple, Finding] = {}
     try:
@@ -218,9 +224,11 @@ def validate(project: Project, info: BuildInfo | None = None) -> Validation:
 
     # Every page is independent of the others now: the pages are shared out over the
     # machine's cores (kb/forks.py), as the build shares out its own (macros/forked_pages.py).
-    for kb in loaded.values():
-        kb.prepare_rendering()
-    for errors in forks.map_forked(page_errors, sorted(content.pages)):
+    to_render = [path for path in sorted(content.pages) if rendered is None or rendered(path)]
+    if forks.processes(len(to_render)) > 1:  # else a page needs only what it uses, made when it does
+        for kb in loaded.values():
+            kb.prepare_rendering()
+    for errors in forks.map_forked(page_errors, to_render):
         for error, audience in errors:
             add(error, audience)
     findings = sorted(found.values(), key=lambda f: (f.error.path, f.error.line or 0, f.error.message))

@@ -272,6 +272,35 @@ def test_check_path_filter(tmp_path: Path):
     assert "不在知识库的 docs 目录" in outside.stderr
 
 
+
+def test_check_path_renders_only_named_pages(tmp_path: Path):
+    """With files named, only their pages are rendered: an error found only by rendering
+    (an ID a macro names that does not exist) is reported in a named page exactly as the
+    full check reports it, and not looked for in the others, which the output says."""
+    def with_macro(page: str, item_id: str) -> str:
+        return textwrap.dedent(MINIMAL_DOCS[page]).rstrip("\n") + f'\n\n{{{{ link("{item_id}") }}}}\n'
+    project = make_project(tmp_path / "project", {
+        **MINIMAL_DOCS, "guide/macros.md": with_macro("guide/macros.md", "problem-77"),
+        "guide/index.md": with_macro("guide/index.md", "problem-88")})
+    everything = run_script(project, "check.py")
+    assert everything.returncode == 1
+    full = [line for line in everything.stderr.splitlines() if "problem-77" in line]
+    assert len(full) == 1 and "docs/guide/macros.md:" in full[0], everything.stderr
+    assert "problem-88" in everything.stderr  # control: the full check renders the other page too
+    assert "只渲染了所选文件" not in everything.stderr
+
+    only = run_script(project, "check.py", "docs/guide/macros.md")
+    assert only.returncode == 1
+    assert [line for line in only.stderr.splitlines() if "problem-77" in line] == full
+    assert "problem-88" not in only.stderr and "另有" not in only.stderr  # not rendered, so not counted
+    assert "只渲染了所选文件的正文" in only.stderr
+    assert_clean(only)
+
+    both = run_script(project, "check.py", "docs/guide")
+    assert "problem-77" in both.stderr and "problem-88" in both.stderr
+    assert "检查未通过：发现 2 处错误" in both.stderr
+
+
 TYPOGRAPHY_PAGE = """\
 ---
 title: 排版
