@@ -100,7 +100,13 @@ def test_sandbox_refuses_payloads(kb, payload):
         kb.render_page("index.md", "第一行\n" + payload)
     # Line 2 of the body; index.md's body starts at file line 4.
     assert (error.value.path, error.value.line) == ("index.md", 5)
-    assert "不允许" in error.value.message or "未知的宏或变量" in error.value.message
+    assert "已拒绝" in error.value.message or "未知的宏或变量" in error.value.message
+    # In the words of the check that runs before any build (render refuses on its own too).
+    names = kb.names_for("index.md")
+    checked = templating.check_template("第一行\n" + payload, path="index.md", first_line=4,
+                                        macros={n for n, v in names.items() if callable(v)},
+                                        variables={n: v for n, v in names.items() if not callable(v)})
+    assert checked and checked[0].message == error.value.message
 
 
 def test_template_check_names_line():
