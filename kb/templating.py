@@ -57,6 +57,25 @@ def _parsed(text: str) -> nodes.Template:
     return _ENV.parse(text)
 
 
+def _parse(text: str, path: str, first_line: int) -> nodes.Template:
+    """The page's template tree, or the ContentError to show for it. Jinja's parser fails
+    with more than its syntax error: Python's recursion limit on ~100 nested brackets, its
+    integer limit on a 4,300-digit number; each is the editor's to fix, with a line."""
+    try:
+        return _parsed(text)
+    except TemplateSyntaxError as error:
+        raise ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{_syntax_message(error)}",
+                           _SYNTAX_HINT) from None
+    except (RecursionError, ValueError, OverflowError, MemoryError):
+        found = _DEEP_OR_LONG.search(text)
+        raise ContentError(path, first_line + (text.count("\n", 0, found.start()) if found else 0),
+                           "模板写法不对：括号嵌套过深或数字过长", _SYNTAX_HINT) from None
+
+
+# Where the parser's limits are likely met: a run of opening brackets, or a very long number.
+_DEEP_OR_LONG = re.compile(r"(?:[(\[{]\s*){20,}|\d{1000,}")
+
+
 def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text or "{#" in text
 
@@ -76,6 +95,7 @@ _NODE_NAMES = {
     nodes.Dict: "字典", nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
     nodes.Extends: "extends", nodes.Call: "调用", nodes.Const: "数字或 true/false 等值",
 }
+_SYNTAX_HINT = "宏要写成 {{ 宏名(参数) }}；只想显示花括号时请用 {% raw %}…{% endraw %} 包起来"
 SUBSET_HINT = "页面中只能写 {{ 宏名(参数) }}、{{ org.名称 }}、{{ site_name }}、{{ build.date }}，见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}"
 # Budget of one page's rendering: the macros' output and the time they may take.
 MAX_OUTPUT_CHARS = 8_000_000
@@ -91,10 +111,9 @@ def check_template(text: str, *, path: str, first_line: int, macros: set[str],
     if not has_template(text):
         return []
     try:
-        ast = _parsed(text)
-    except TemplateSyntaxError as error:
-        return [ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{_syntax_message(error)}",
-                             "宏要写成 {{ 宏名(参数) }}；只想显示花括号时请用 {% raw %}…{% endraw %} 包起来")]
+        ast = _parse(text, path, first_line)
+    except ContentError as error:
+        return [error]
     errors: list[ContentError] = []
 
     def fail(node: nodes.Node, message: str, hint: str = SUBSET_HINT) -> None:
@@ -115,12 +134,29 @@ def macro_calls(text: str) -> list[tuple[str, tuple]]:
     if not has_template(text):
         return []
     try:
-        ast = _parsed(text)
-    except TemplateSyntaxError:
+        ast = _parse(text, "", 1)
+    except ContentError:
         return []
     return [(call.node.name, tuple(argument.value for argument in [*call.args, *(k.value for k in call.kwargs)]
                                    if isinstance(argument, nodes.Const)))
             for call in ast.find_all(nodes.Call) if isinstance(call.node, nodes.Name)]
+
+
+def _literal_arguments(call: nodes.Call) -> bool:
+    """Whether every argument is a string or an integer written out (not true/false/none)."""
+    return all(isinstance(a, nodes.Const) and isinstance(a.value, (str, int)) and not isinstance(a.value, bool)
+               for a in [*call.args, *(keyword.value for keyword in call.kwargs)])
+
+
+def _bad_keyword(call: nodes.Call) -> str | None:
+    """A keyword given twice (Jinja refuses it when compiling) or starting with "_" (Jinja
+    drops `_loop_vars` and `_block_vars` silently): no macro has such a parameter."""
+    seen: set[str] = set()
+    for keyword in call.kwargs:
+        if keyword.key in seen or keyword.key.startswith("_"):
+            return keyword.key
+        seen.add(keyword.key)
+    return None
 
 
 def _describe_node(node: nodes.Node) -> str:
@@ -167,11 +203,10 @@ def _check_output(node, macros, variables, fail) -> None:
         if name not in macros:
             fail(node, f"未知的宏或变量“{name}”", "可用的宏和变量见 docs/guide/macros.md；只想显示花括号时请用 {% raw %}…{% endraw %}")
             return
-        arguments = list(node.args) + [keyword.value for keyword in node.kwargs]
-        if node.dyn_args is not None or node.dyn_kwargs is not None or not all(
-                isinstance(a, nodes.Const) and isinstance(a.value, (str, int)) and not isinstance(a.value, bool)
-                for a in arguments):
+        if node.dyn_args is not None or node.dyn_kwargs is not None or not _literal_arguments(node):
             fail(node, f"宏“{name}”的参数只能是写在引号中的文字或整数", f"例如 {{{{ {name}(\"problem-01\") }}}}")
+        elif (keyword := _bad_keyword(node)) is not None:
+            fail(node, f"宏“{name}”的参数名“{keyword}”写了两次或不能使用", "每个参数只写一次，参数名见 docs/guide/macros.md")
         return
     if isinstance(node, nodes.Call):
         fail(node, "宏只能直接按名称调用", "例如 {{ link(\"problem-01\") }}，可用的宏见 docs/guide/macros.md")
@@ -214,10 +249,7 @@ def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]
     of exhausting memory or hanging the build."""
     if not has_template(text):
         return text
-    try:
-        template = _parsed(text)
-    except TemplateSyntaxError as error:
-        raise ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{_syntax_message(error)}") from None
+    template = _parse(text, path, first_line)
     started = time.monotonic()
     size = 0
     chunks: list[str] = []
@@ -287,11 +319,9 @@ def _value(node: nodes.Node, names: Mapping[str, object]) -> str:
         return str(owner[node.attr])
     if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
         function = _name(node.node.name, names)
-        arguments = [*node.args, *(keyword.value for keyword in node.kwargs)]
         if (not callable(function) or node.dyn_args is not None or node.dyn_kwargs is not None
-                or not all(isinstance(a, nodes.Const) and isinstance(a.value, (str, int)) and not isinstance(a.value, bool)
-                           for a in arguments)):
-            raise _Refused(f"宏“{node.node.name}”只能按名称调用，参数只能是写在引号中的文字或整数")
+                or not _literal_arguments(node) or _bad_keyword(node) is not None):
+            raise _Refused(f"宏“{node.node.name}”只能按名称调用，参数只能是写在引号中的文字或整数，每个参数只写一次")
         return str(function(*(a.value for a in node.args), **{k.key: k.value.value for k in node.kwargs}))
     raise _Refused(f"页面中不能使用{_describe_node(node)}")
 

@@ -10,7 +10,7 @@ import traceback
 import pytest
 
 from kb import model, templating
-from kb.errors import ContentError
+from kb.errors import ContentError, ContentErrors
 from kb.site import KnowledgeBase
 from kbtools.project import Project
 from tests.support.project import MINIMAL_DOCS, REPO, load_kb, write_docs
@@ -21,9 +21,9 @@ _TEMPLATE_NAME = "<template>"
 def sandboxed(text: str, *, path: str, first_line: int, names) -> str:
     """What render did before: Jinja's immutable sandbox compiled the page and ran it, and
     a failure's line was read from the compiled template's frame in the traceback."""
-    template = templating.make_environment().from_string(text)
-    template.name = _TEMPLATE_NAME
     try:
+        template = templating.make_environment().from_string(text)
+        template.name = _TEMPLATE_NAME
         return template.render(**names)
     except Exception as error:
         line = first_line
@@ -82,7 +82,9 @@ PIECES = [
     '{{ link(\n"problem-01"\n) }}', '{{\nlink("practice-01")\n}}', '{{ item_list("problem") }}',
     '{{ problem_checklist() }}', '{{ glossary() }}', '{{ tag_index() }}', '{{ type_index("measure") }}',
     "{% raw %}{{ x }}{% endraw %}", "{# 注释\n两行 #}", "{{- org.city -}}", "{%- raw -%} a {%- endraw -%}",
-    # Mistakes: an ID that does not exist, wrong arguments.
+    # Keyword arguments, and mistakes: an ID that does not exist, wrong arguments.
+    '{{ count(type_name="measure") }}', '{{ recent_changes(limit=1) }}', '{{ item_list("measure", limit=2) }}',
+    '{{ link(item_id="problem-01") }}', '{{ count(kind="problem") }}', '{{ recent_changes(2, limit=1) }}',
     '{{ link("problem-77") }}', '{{ link() }}', '{{ count("nope") }}', '{{ link("problem-01", "x", "y") }}',
 ]
 
@@ -96,7 +98,7 @@ def subset(kb: KnowledgeBase) -> dict:
 
 def test_random_pages_of_the_subset_render_as_in_the_sandbox(kb):
     generator = random.Random(7)
-    failed = rendered = 0
+    failed = rendered = keyworded = 0
     for _ in range(1500):
         text = "".join(generator.choice(PIECES) for _ in range(generator.randint(1, 8)))
         try:
@@ -107,11 +109,13 @@ def test_random_pages_of_the_subset_render_as_in_the_sandbox(kb):
             continue  # outside the subset: refused before any build (see the test below)
         walked, compiled = both(kb, "index.md", text, first_line=3)
         assert walked == compiled, repr(text)
+        keyworded += "=" in text
         if isinstance(walked, tuple):
             failed += 1
         else:
             rendered += 1
     assert failed > 100 and rendered > 300  # controls: both outcomes were tried
+    assert keyworded > 200  # and keyword arguments, rendered and refused by the macro
 
 
 @pytest.mark.parametrize("text, line", [
@@ -128,6 +132,17 @@ def test_random_pages_of_the_subset_render_as_in_the_sandbox(kb):
     ("{{ 1 + 1 }}", 3),
     ("{{ [1][0] }}", 3),
     ('{{ link("problem-01")|upper }}', 3),
+    ("{{ link(True) }}", 3),
+    ("{{ link(none) }}", 3),
+    ('{{ link("problem-01", -1) }}', 3),
+    ('{{ site_name("x") }}', 3),
+    ('{{ org("city") }}', 3),
+    ('\n{{ org.city("x") }}', 4),
+    # Jinja refuses a repeated keyword when compiling and drops _loop_vars/_block_vars.
+    ('{{ count(type_name="nope", type_name="problem") }}', 3),
+    ('{{ recent_changes(limit=1, limit=2) }}', 3),
+    ('{{ count("problem", _loop_vars="x") }}', 3),
+    ('{{ count("problem", _block_vars="x") }}', 3),
 ])
 def test_code_outside_the_subset_is_refused_in_the_checks_words(kb, text, line):
     """The checks before the build refuse it first; render refuses it on its own as well,
@@ -141,3 +156,40 @@ def test_code_outside_the_subset_is_refused_in_the_checks_words(kb, text, line):
         templating.render(text, path="x.md", first_line=3, names=spied)
     assert (refused.value.line, refused.value.message) == (line, checked[0].message)
     assert calls == []  # no macro ran
+
+
+def test_a_refused_node_after_macros_stops_the_page_there(kb):
+    """Nodes are rendered in order: macros before the refused node have run (as in Jinja),
+    the refused node's own macro has not, and the page fails at the refused node's line."""
+    calls = []
+    names = {n: (lambda *a, _n=n, _f=v, **k: calls.append(_n) or _f(*a, **k)) if callable(v) else v
+             for n, v in kb.names_for("index.md").items()}
+    text = '{{ link("problem-01") }}\n{{ count(type_name="a", type_name="b") }}{{ link("measure-01") }}'
+    with pytest.raises(ContentError) as refused:
+        templating.render(text, path="x.md", first_line=3, names=names)
+    assert refused.value.line == 4
+    assert calls == ["link"]
+
+
+@pytest.mark.parametrize("text", [
+    "{{ link(" + "(" * 150 + '"problem-01"' + ")" * 150 + ") }}",  # Python's recursion limit in Jinja's parser
+    "{{ link(" + "9" * 5000 + ") }}",  # Python's limit on converting long integers
+])
+def test_what_breaks_jinjas_parser_is_the_editors_error(tmp_path, text):
+    """Not a traceback: the checks before the build, the split listings and render each
+    give the editor's error (or, for the listings, nothing to split)."""
+    with pytest.raises(ContentError) as failed:
+        templating.render(text, path="x.md", first_line=3, names={})
+    assert failed.value.line == 3 and "模板" in failed.value.message
+    with pytest.raises(ContentError) as lower:  # the line where it stands
+        templating.render("说明\n\n" + text, path="x.md", first_line=3, names={})
+    assert lower.value.line == 5
+    checked = templating.check_template(text, path="x.md", first_line=3, macros={"link"}, variables={})
+    assert [(e.line, e.message) for e in checked] == [(3, failed.value.message)]
+    assert templating.macro_calls(text) == []
+    # A page holding it stops the knowledge base's loading with the error, not a traceback.
+    docs = tmp_path / "docs"
+    write_docs(docs, {**MINIMAL_DOCS, "guide/macros.md": "---\ntitle: 宏\n---\n# 宏\n\n" + text + "\n"})
+    with pytest.raises(ContentErrors) as errors:
+        load_kb(docs)
+    assert [(e.path, e.line) for e in errors.value.errors] == [("guide/macros.md", 6)]
