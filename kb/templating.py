@@ -14,9 +14,10 @@ checked before the build starts, so a bad template stops the build before anythi
 written.
 
 Why not Jinja's own rendering (its immutable sandbox, as before): it compiles each page
-to Python first, about a millisecond a page, 40% of all template work at 2,000 items
-(check.py and the build), for a language without a loop or a condition; and a tree
-walker that evaluates four kinds of node has no sandbox to escape.
+to Python first, about a millisecond a page, for a language without a loop or a
+condition: at 2,000 items two thirds of the build's template phase (1.39 → 0.47 s CPU)
+and 13% of check.py's CPU. And a tree walker that evaluates four kinds of node has no
+sandbox to escape.
 """
 from __future__ import annotations
 
