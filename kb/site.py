@@ -52,6 +52,16 @@ def _as_listing(function):
     return call
 
 
+def _download_in_the_way(path: str) -> str | None:
+    """The download (EXPORT_FILES) whose place a file at `path` of docs/ takes as a folder
+    or holds inside one: `exports/ledger.csv/x.png`, the page `exports/ledger.csv.md` (its
+    address is the folder exports/ledger.csv/), a file `exports` where the folder goes."""
+    for download in EXPORT_FILES:
+        if path.startswith(download + "/") or path.removesuffix(".md") == download or download.startswith(path + "/"):
+            return download
+    return None
+
+
 @dataclass
 class KnowledgeBase:
     settings: Settings
@@ -125,6 +135,10 @@ class KnowledgeBase:
         for path in sorted({*self.content.pages, *self.content.static_files}):
             if path in EXPORT_FILES:  # the build's own download replaces it, in any build
                 errors.append(ContentError(path, 1, f"docs/{path} 是构建生成的下载文件的位置，放在这里的文件不会发布",
+                                           "请把这个文件改名或移到别的目录"))
+                continue
+            if (download := _download_in_the_way(path)) is not None:  # a file cannot be a folder too
+                errors.append(ContentError(path, 1, f"docs/{path} 与构建生成的下载文件 docs/{download} 的位置冲突，网站无法生成",
                                            "请把这个文件改名或移到别的目录"))
                 continue
             folder = next((f for f in reserved if path.startswith(f + "/")), None)
