@@ -75,11 +75,7 @@ def map_forked(work: Callable[[T], R], items: Sequence[T], count: int | None = N
         shares = {0: [work(item) for item in items[0::count]]} if here else {}
         failures = []
         for share, pid, reader in children:
-            with os.fdopen(reader, "rb", closefd=False) as pipe:
-                try:
-                    state, value = pickle.load(pipe)
-                except Exception as error:  # killed before its result was whole, or a result that does not unpickle
-                    state, value = "failed", f"its result could not be read ({type(error).__name__}: {error})"
+            state, value = _read_result(reader)
             read.add(pid)
             if state == "ok":
                 shares[share] = value
@@ -117,11 +113,8 @@ class Pending(Generic[R]):
         if self._pid is not None:
             whole = False
             try:
-                with os.fdopen(self._reader, "rb", closefd=False) as pipe:
-                    state, value = pickle.load(pipe)
-                whole = True
-            except Exception as error:  # killed before its result was whole, or a result that does not unpickle
-                state, value = "failed", f"its result could not be read ({type(error).__name__}: {error})"
+                state, value = _read_result(self._reader)
+                whole = state == "ok"
             finally:
                 # Interrupted while reading (KeyboardInterrupt), the fork may still be writing
                 # to a pipe nobody reads: it is killed rather than waited for.
@@ -164,6 +157,15 @@ def in_background(work: Callable[[], R], items: int) -> Pending[R]:
     pid, reader = _start_fork(lambda _: work(), [None], [])
     _background_readers.add(reader)
     return Pending(pid, reader)
+
+
+def _read_result(reader: int) -> tuple[str, object]:
+    """("ok", value) or ("failed", why) from a fork's pipe."""
+    with os.fdopen(reader, "rb", closefd=False) as pipe:
+        try:
+            return pickle.load(pipe)
+        except Exception as error:  # killed before its result was whole, or a result that does not unpickle
+            return "failed", f"its result could not be read ({type(error).__name__}: {error})"
 
 
 def _start_fork(work: Callable[[T], R], share: Sequence[T], other_readers: list[int]) -> tuple[int, int]:

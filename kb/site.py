@@ -40,7 +40,8 @@ def _bound(function, *bound):
     Not functools.partial: a partial's public `.func` and `.args` would hand a
     page template the content index (`{{ link.args[0].content.docs_dir... }}`),
     and through it files on disk and internal items; a closure exposes only
-    underscore attributes, which the sandbox refuses."""
+    underscore attributes. Templates now read no attribute of a macro at all
+    (kb/templating.py); the closure keeps that true should the subset ever grow."""
     def call(*args, **kwargs):
         return function(*bound, *args, **kwargs)
     return call
@@ -253,14 +254,13 @@ class KnowledgeBase:
         return self.slots.place(path, lambda href: f'<figure class="kb-chart">{svg}</figure>', after_sanitize=True)
 
     def render_page(self, path: str, markdown: str) -> str:
-        """Final Markdown of a page: sandboxed template, plus the engine's parts around an
+        """Final Markdown of a page: its template rendered, plus the engine's parts around an
         item's text (kb/item_page.py; tokens until finish_html fills them)."""
         if path not in self.content.pages:  # a part page the build adds (generated_pages): no template
             return markdown
         self.slots.start(path)
-        page = self.content.pages.get(path)
-        first_line = page.source.body_line if page else 1
-        body = templating.render(markdown, path=path, first_line=first_line, names=self.names_for(path))
+        body = templating.render(markdown, path=path, first_line=self.content.pages[path].source.body_line,
+                                 names=self.names_for(path))
         item = self.index.by_path.get(path)
         if item is None:
             return body

@@ -26,25 +26,14 @@ import functools
 import re
 import time
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from .errors import ContentError
 
-
-def make_environment() -> ImmutableSandboxedEnvironment:
-    """The environment whose parser reads pages (and, in the tests, whose sandbox is what
-    `render` is compared with)."""
-    env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
-    env.globals.clear()
-    return env
-
-
-_ENV = make_environment()
+# Only Jinja's parser is used: its lexer's settings are what matter (the defaults, and
+# the page's last newline kept). tests/support/jinja_sandbox.py holds the sandbox pages were
+# rendered in before, which the tests compare `render` with.
+_ENV = Environment(keep_trailing_newline=True)
 # A page's template is parsed once per text, not once per use: the checks, the split
 # listings and rendering read it, check.py renders every page for both audiences, and
 # `mkdocs serve` renders them on every save. Bounded, so a long serve session cannot
@@ -60,21 +49,44 @@ def _parsed(text: str) -> nodes.Template:
 
 def _parse(text: str, path: str, first_line: int) -> nodes.Template:
     """The page's template tree, or the ContentError to show for it. Jinja's parser fails
-    with more than its syntax error: Python's recursion limit on ~100 nested brackets, its
-    integer limit on a 4,300-digit number; each is the editor's to fix, with a line."""
+    with more than its syntax error: Python's recursion limit on ~60 nested brackets, its
+    integer limit on a 4,300-digit number. And some trees it makes without recursing are
+    too deep for anything that walks them recursively (its own find_all, the checks):
+    `{{ 1+1+…+1 }}`, `{{ org.a.a.…a }}`. Each is the editor's to fix, with a line."""
     try:
-        return _parsed(text)
+        template = _parsed(text)
     except TemplateSyntaxError as error:
         raise ContentError(path, first_line + (error.lineno or 1) - 1, f"模板语法错误：{_syntax_message(error)}",
                            _SYNTAX_HINT) from None
     except (RecursionError, ValueError, OverflowError, MemoryError):
         found = _DEEP_OR_LONG.search(text)
         raise ContentError(path, first_line + (text.count("\n", 0, found.start()) if found else 0),
-                           "模板写法不对：括号嵌套过深或数字过长", _SYNTAX_HINT) from None
+                           _TOO_DEEP, _SYNTAX_HINT) from None
+    if (line := _too_deep_at(text)) is not None:
+        raise ContentError(path, first_line + line - 1, _TOO_DEEP, _SYNTAX_HINT)
+    return template
 
 
-# Where the parser's limits are likely met: a run of opening brackets, or a very long number.
-_DEEP_OR_LONG = re.compile(r"(?:[(\[{]\s*){20,}|\d{1000,}")
+_TOO_DEEP = "模板写法不对：表达式嵌套过深或数字过长"
+# Where the parser's limits are likely met: a run of opening brackets, unary operators or
+# calls, or a very long number.
+_DEEP_OR_LONG = re.compile(r"(?:(?:[(\[{]|not\b|[-+~]|\w+\s*\()\s*){20,}|\d{1000,}")
+# A page's tree is four levels deep (template, output, call, argument); far below what
+# Python's recursion limit lets the walkers reach.
+_MAX_DEPTH = 50
+
+
+@functools.lru_cache(maxsize=_TEMPLATE_CACHE_SIZE)
+def _too_deep_at(text: str) -> int | None:
+    """The template line of the first node deeper than _MAX_DEPTH in the page's (parsed)
+    tree, measured without recursing; None when none is."""
+    stack = [(_parsed(text), 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return node.lineno or 1
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return None
 
 
 def has_template(text: str) -> bool:
@@ -257,8 +269,8 @@ def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]
     for node in _output_nodes(template, path, first_line):
         try:
             chunk = _value(node, names)
-        except _Refused as refused:
-            raise _refusal(node, names, path, first_line, refused.message) from None
+        except _Refused:
+            raise _refusal(node, names, path, first_line) from None
         except ContentError:
             raise
         except Exception as error:  # any failure of a macro is the editor's to fix, with a line
@@ -273,16 +285,14 @@ def render(text: str, *, path: str, first_line: int, names: Mapping[str, object]
 
 
 class _Refused(Exception):
-    """Template code outside the subset (the checks before the build name it first)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    """Template code outside the subset: `render` says why in the checks' words (_refusal)."""
 
 
-def _refusal(node: nodes.Node, names: Mapping[str, object], path: str, first_line: int, fallback: str) -> ContentError:
+def _refusal(node: nodes.Node, names: Mapping[str, object], path: str, first_line: int) -> ContentError:
     """The error for template code `render` refuses: in the words of the checks before the
-    build (check_template), which name the attack rather than the first piece of syntax."""
+    build (check_template), which name the attack rather than the first piece of syntax.
+    The checks refuse whatever the walker does (tests/unit/test_template_walker.py); the
+    last line is for a difference between the two, should one ever come in."""
     found: list[ContentError] = []
 
     def fail(where: nodes.Node, message: str, hint: str = SUBSET_HINT) -> None:
@@ -290,7 +300,7 @@ def _refusal(node: nodes.Node, names: Mapping[str, object], path: str, first_lin
 
     macros = {name for name, value in names.items() if callable(value)}
     _check_output(node, macros, {name: value for name, value in names.items() if name not in macros}, fail)
-    return found[0] if found else ContentError(path, first_line + (node.lineno or 1) - 1, fallback, SUBSET_HINT)
+    return found[0] if found else ContentError(path, first_line + (node.lineno or 1) - 1, "页面中不能使用这种模板写法", SUBSET_HINT)
 
 
 def _output_nodes(template: nodes.Template, path: str, first_line: int) -> Iterator[nodes.Node]:
@@ -311,25 +321,25 @@ def _value(node: nodes.Node, names: Mapping[str, object]) -> str:
     if isinstance(node, nodes.Name):
         value = _name(node.name, names)
         if not isinstance(value, str):
-            raise _Refused(f"“{node.name}”不能直接显示")
+            raise _Refused
         return value
     if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
         owner = _name(node.node.name, names)
         if node.attr.startswith("_") or not isinstance(owner, Mapping) or node.attr not in owner:
-            raise _Refused(f"“{node.node.name}”下没有“{node.attr}”")
+            raise _Refused
         return str(owner[node.attr])
     if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
         function = _name(node.node.name, names)
         if (not callable(function) or node.dyn_args is not None or node.dyn_kwargs is not None
                 or not _literal_arguments(node) or _bad_keyword(node) is not None):
-            raise _Refused(f"宏“{node.node.name}”只能按名称调用，参数只能是写在引号中的文字或整数，每个参数只写一次")
+            raise _Refused
         return str(function(*(a.value for a in node.args), **{k.key: k.value.value for k in node.kwargs}))
-    raise _Refused(f"页面中不能使用{_describe_node(node)}")
+    raise _Refused
 
 
 def _name(name: str, names: Mapping[str, object]) -> object:
     if name not in names:
-        raise _Refused(f"未知的宏或变量“{name}”")
+        raise _Refused
     return names[name]
 
 

@@ -1,10 +1,11 @@
-"""kb/templating.render returns a page body with no `{{`, `{%` or `{#` as it is, without the
-sandbox. Proof that this is what the sandbox would give: Jinja's lexer starts a tag only at
+"""kb/templating.render returns a page body with no `{{`, `{%` or `{#` as it is, without
+parsing it. Proof that this is what Jinja's sandbox (how pages were rendered before, and
+what test_template_walker.py holds render to) would give: Jinja's lexer starts a tag only at
 those three (line statements and comments are off in the project's environment), keeps the
 trailing newline (keep_trailing_newline=True) and changes only one thing in plain text: it
 turns `\\r\\n` and `\\r` into `\\n`. The loader has already done that to every body
 (kb/frontmatter.decode_source), so on what render receives the two are the same.
-A body with any of the three markers, in a code block too, still goes to the sandbox."""
+A body with any of the three markers, in a code block too, is still parsed and rendered."""
 from __future__ import annotations
 
 import random
@@ -14,11 +15,12 @@ import pytest
 from kb import templating
 from kb.errors import ContentError
 from kb.frontmatter import read_page
+from tests.support.jinja_sandbox import sandbox_environment
 
 
 def sandboxed(text: str, **names) -> str:
-    """What the sandbox makes of `text`: the environment render uses, without the fast path."""
-    return templating.make_environment().from_string(text).render(**names)
+    """What Jinja's sandbox makes of `text` (tests/support/jinja_sandbox.py)."""
+    return sandbox_environment().from_string(text).render(**names)
 
 
 def rendered(text: str, **names) -> str:
@@ -41,7 +43,7 @@ PLAIN = [
     ("# 标题\n\n- 列表 {\n- }\n\n\t缩进\n   ", "# 标题\n\n- 列表 {\n- }\n\n\t缩进\n   "),
     ("%% ## line statement? 不是\n# comment? 不是\n", "%% ## line statement? 不是\n# comment? 不是\n"),
 ]
-# Bodies with template code: through the sandbox, as before.
+# Bodies with template code: rendered, as in the sandbox.
 TEMPLATED = [
     ("\\{{ org.city }}", "\\××"),  # a backslash does not escape in Jinja
     ("a {{ '{{' }} b\n", "a {{ b\n"),
