@@ -301,7 +301,8 @@ def _skip_line_of_written_page(record: logging.LogRecord) -> bool:
 
 def _repeated_here(record: logging.LogRecord, file: File) -> bool:
     message = record.getMessage()
-    return (message == f"Page skipped: '{file.src_uri}'. Generated empty output."  # mkdocs' _build_page
+    skipped = _SKIP_LINE.fullmatch(message)  # mkdocs' _build_page
+    return ((skipped is not None and skipped.group(1) == file.src_uri)
             or (record.levelno == logging.DEBUG and message.startswith(_REPEATED_HERE)))
 
 
